@@ -1,0 +1,82 @@
+# EarlyHelp: `make run` for a demo on this machine, `make test` for the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+MANAGE := $(PY) manage.py
+DEMO_FAMILIES ?= 120
+DEMO_STAFF ?= 160
+DEMO_SEED ?= 2026
+
+.PHONY: run test lint format assets static migrate demo-data sign-ins chromium lock clean
+
+run: $(VENV)/.installed build/.built static migrate demo-data sign-ins
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed build/.built chromium lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+	$(VENV)/bin/ruff format src tests benchmarks
+
+# Python packages, exactly as locked.
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check "uv>=0.5,<1"
+	$(UV) pip sync --quiet --python $(PY) requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	touch $@
+
+# Re-lock after changing pyproject.toml's dependencies.
+lock: $(VENV)/.installed
+	$(UV) pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+# Front-end packages from package-lock.json, compiled into build/static.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+build/.built: node_modules/.installed scripts/build-assets.mjs $(shell find src/earlyhelp/core/frontend -type f)
+	npm run --silent build
+	touch $@
+
+assets: build/.built
+
+static: var/.static
+
+var/.static: build/.built $(VENV)/.installed $(shell find src/earlyhelp -path '*/static/*' -type f)
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	touch $@
+
+migrate: $(VENV)/.installed
+	$(MANAGE) migrate --verbosity 0
+
+# The Lancashire configuration and the synthetic demo set, on the first run only.
+demo-data: var/.demo-loaded
+
+var/.demo-loaded:
+	$(MANAGE) load_configuration configuration/lancashire.yaml
+	$(MANAGE) seed_demo --families $(DEMO_FAMILIES) --staff $(DEMO_STAFF) --seed $(DEMO_SEED)
+	touch $@
+
+sign-ins:
+	$(MANAGE) demo_sign_ins
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing: run 'sudo apt-get install chromium' for the browser tests"; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf build var/static var/.static node_modules/.installed

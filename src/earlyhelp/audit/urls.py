@@ -1,0 +1,7 @@
+from django.urls import path
+
+from earlyhelp.audit import views
+
+app_name = "audit"
+
+urlpatterns = [path("", views.search, name="search")]

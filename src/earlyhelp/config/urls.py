@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from earlyhelp.core.api import api
+
+admin.site.site_header = "Early Help administration"
+admin.site.site_title = "Early Help administration"
+
+urlpatterns = [
+    path("", include("earlyhelp.core.urls")),
+    path("account/", include("earlyhelp.accounts.urls")),
+    path("families/", include("earlyhelp.people.urls")),
+    path("audit/", include("earlyhelp.audit.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path(
+        "api/",
+        TemplateView.as_view(template_name="core/api_index.html"),
+        name="api-docs",
+    ),
+]
+
+handler400 = "earlyhelp.core.views.bad_request"
+handler403 = "earlyhelp.core.views.permission_denied"
+handler404 = "earlyhelp.core.views.page_not_found"
+handler500 = "earlyhelp.core.views.server_error"

@@ -1,0 +1,55 @@
+"""The service navigation: which links each role sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from earlyhelp.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[Role] | None = None  # None: everyone signed in
+    permission: str | None = None
+
+    def allowed(self, user) -> bool:
+        if self.permission and not user.has_perm(self.permission):
+            return False
+        return self.roles is None or bool(self.roles & user.roles)
+
+
+CASEWORK_ROLES = frozenset(
+    {
+        Role.KEY_WORKER,
+        Role.SENIOR_PRACTITIONER,
+        Role.OPERATIONS_DELIVERY_LEADER,
+        Role.LOCALITY_MANAGER,
+        Role.DSO,
+        Role.BUSINESS_SUPPORT,
+        Role.HEAD_OF_SERVICE,
+    }
+)
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("Home", "core:home"),
+    NavItem("Families", "people:family-list", roles=CASEWORK_ROLES),
+    NavItem("Audit log", "audit:search", permission="audit.view_auditevent"),
+    NavItem("Administration", "admin:index", roles=frozenset({Role.SYSTEM_ADMINISTRATOR})),
+    NavItem("API", "api-docs"),
+)
+
+
+def navigation_for(user, current_path: str) -> list[dict[str, object]]:
+    """The navigation items this user may use, marking the current one."""
+    items = []
+    for item in NAVIGATION:
+        if not item.allowed(user):
+            continue
+        href = reverse(item.url_name)
+        active = current_path == href if href == "/" else current_path.startswith(href)
+        items.append({"label": item.label, "href": href, "active": active})
+    return items

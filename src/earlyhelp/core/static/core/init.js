@@ -1,0 +1,4 @@
+// Runs at the start of <body>: tells GOV.UK Frontend's CSS that JavaScript is on.
+// Kept in a file because the Content Security Policy allows no inline script.
+document.body.className +=
+  " js-enabled" + ("noModule" in HTMLScriptElement.prototype ? " govuk-frontend-supported" : "");

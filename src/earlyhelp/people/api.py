@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from ninja import Router, Schema
+
+from earlyhelp.core.pagination import Page, paginate
+from earlyhelp.people import selectors, services
+
+router = Router(tags=["Families"])
+
+
+class MemberOut(Schema):
+    person_id: int
+    first_name: str
+    last_name: str
+    date_of_birth: str | None
+    relationship: str
+
+
+class FamilySummaryOut(Schema):
+    id: int
+    name: str
+    postcode: str
+    district: str | None
+    team: str | None
+    key_worker: str | None
+    member_count: int
+
+
+class FamilyOut(Schema):
+    id: int
+    name: str
+    address_line_1: str
+    address_line_2: str
+    town: str
+    postcode: str
+    district: str | None
+    team: str | None
+    key_worker: str | None
+    members: list[MemberOut]
+
+
+class AddressIn(Schema):
+    address_line_1: str
+    address_line_2: str = ""
+    town: str
+    postcode: str
+
+
+def _summary(family) -> FamilySummaryOut:
+    return FamilySummaryOut(
+        id=family.pk,
+        name=family.name,
+        postcode=family.postcode,
+        district=family.district.name if family.district_id else None,
+        team=family.team.name if family.team_id else None,
+        key_worker=str(family.key_worker) if family.key_worker_id else None,
+        member_count=family.member_count,
+    )
+
+
+def _detail(family) -> FamilyOut:
+    return FamilyOut(
+        id=family.pk,
+        name=family.name,
+        address_line_1=family.address_line_1,
+        address_line_2=family.address_line_2,
+        town=family.town,
+        postcode=family.postcode,
+        district=family.district.name if family.district_id else None,
+        team=family.team.name if family.team_id else None,
+        key_worker=str(family.key_worker) if family.key_worker_id else None,
+        members=[
+            MemberOut(
+                person_id=m.person_id,
+                first_name=m.person.first_name,
+                last_name=m.person.last_name,
+                date_of_birth=m.person.date_of_birth.isoformat()
+                if m.person.date_of_birth
+                else None,
+                relationship=m.relationship,
+            )
+            for m in family.memberships.all()
+        ],
+    )
+
+
+@router.get("", response=Page[FamilySummaryOut], summary="Families you may see")
+def list_families(request, page: int = 1):
+    """The families the signed-in user may see, 50 a page."""
+    return paginate(selectors.family_list_for_user(user=request.auth), page, _summary)
+
+
+@router.get("/{family_id}", response=FamilyOut, summary="A family's record")
+def get_family(request, family_id: int):
+    """One family's record; the view is audited, and so is a refusal."""
+    family = selectors.access_family(
+        user=request.auth, family_id=family_id, source=f"API GET {request.path}"
+    )
+    return _detail(family)
+
+
+@router.put("/{family_id}/address", response=FamilyOut, summary="Change a family's address")
+def change_address(request, family_id: int, payload: AddressIn):
+    """Change the household address of a family."""
+    services.update_family_address(
+        actor=request.auth,
+        family_id=family_id,
+        source=f"API PUT {request.path}",
+        **payload.dict(),
+    )
+    return _detail(selectors.family_with_members(family_id=family_id))

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from earlyhelp.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.family_list, name="family-list"),
+    path("<int:family_id>/", views.family_detail, name="family-detail"),
+    path("<int:family_id>/address/", views.change_address, name="change-address"),
+]

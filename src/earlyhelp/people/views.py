@@ -1,0 +1,49 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from earlyhelp.people import selectors, services
+from earlyhelp.people.forms import AddressForm
+
+
+@login_required
+def family_list(request):
+    families = selectors.family_list_for_user(user=request.user)
+    page = Paginator(families, 50).get_page(request.GET.get("page"))
+    return render(request, "people/family_list.html", {"page": page})
+
+
+@login_required
+def family_detail(request, family_id: int):
+    family = selectors.access_family(user=request.user, family_id=family_id, source=request.path)
+    return render(request, "people/family_detail.html", {"family": family})
+
+
+@login_required
+def change_address(request, family_id: int):
+    family = selectors.access_family(user=request.user, family_id=family_id, source=request.path)
+    if request.method == "POST":
+        form = AddressForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_family_address(
+                    actor=request.user,
+                    family_id=family.pk,
+                    source=request.path,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("people:family-detail", family_id=family.pk)
+    else:
+        form = AddressForm(
+            initial={
+                "address_line_1": family.address_line_1,
+                "address_line_2": family.address_line_2,
+                "town": family.town,
+                "postcode": family.postcode,
+            }
+        )
+    return render(request, "people/change_address.html", {"family": family, "form": form})
