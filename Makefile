@@ -12,7 +12,7 @@ DEMO_SEED ?= 2026
 .PHONY: run test lint format assets static migrate demo-data sign-ins chromium lock clean
 
 run: $(VENV)/.installed build/.built static migrate demo-data sign-ins
-	$(MANAGE) runserver 127.0.0.1:8000
+	DEMO_MODE=1 $(MANAGE) runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed build/.built chromium lint
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -1,5 +1,6 @@
-"""Test-wide set-up: fast password hashing, static files from the finders, and the
-shared fixtures for staff, teams and families."""
+"""Test-wide set-up: fast password hashing and static files from the finders.
+
+Sign-in lockouts (django-axes) live in the database, so each test's rollback clears them."""
 
 from __future__ import annotations
 
@@ -20,10 +21,9 @@ def pytest_configure(config):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
-@pytest.fixture(autouse=True)
-def _reset_axes(db):
-    """Sign-in lockouts never leak from one test into another."""
-    from axes.utils import reset
+@pytest.fixture
+def world(db):
+    """A small configured service with staff of each casework role (tests/casework.py)."""
+    from tests.casework import build_world
 
-    reset()
-    return
+    return build_world()

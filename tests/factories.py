@@ -38,7 +38,7 @@ class DistrictFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"district-{n}")
     name = factory.Sequence(lambda n: f"District {n}")
     locality = factory.SubFactory(LocalityFactory)
-    postcode_districts = factory.LazyFunction(lambda: ["PR1"])
+    postcode_districts = factory.LazyFunction(list)
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -80,15 +80,22 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
     line_manager = None
 
 
+NEW_TEAM = object()
+
+
 def make_staff(
-    role: Role, *, team: Team | None = None, line_manager: User | None = None, **user_fields
+    role: Role,
+    *,
+    team: Team | object | None = NEW_TEAM,
+    line_manager: User | None = None,
+    **user_fields,
 ) -> User:
-    """A staff user holding one role, in a team (a new one unless given)."""
+    """A staff user holding one role, in a team: a new one unless given, none if None."""
     user = UserFactory(roles=[role], **user_fields)
     StaffMemberFactory(
         user=user,
         job_title=role.label,
-        team=team if team is not None else TeamFactory(),
+        team=TeamFactory() if team is NEW_TEAM else team,
         line_manager=line_manager,
     )
     return user

@@ -1,0 +1,69 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from earlyhelp.accounts.models import ApiToken, User
+from earlyhelp.accounts.services import issue_api_token
+from earlyhelp.audit.admin_mixins import AuditedModelAdmin
+from earlyhelp.audit.services import record_write
+
+# Roles are groups managed from code (accounts/roles.py): assigned on the user form,
+# never edited by hand.
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
+    ordering = ["last_name", "first_name"]
+    list_display = ["email", "first_name", "last_name", "is_active", "last_login"]
+    list_filter = ["is_active", "groups"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Name", {"fields": ("first_name", "last_name")}),
+        ("Roles", {"fields": ("groups", "is_active", "is_staff", "is_superuser")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    filter_horizontal = ["groups"]
+    readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AuditedModelAdmin):
+    """Tokens are issued with the action below, which shows the key once."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__email"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    actions = ["issue_replacement", "revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Issue a new token for the same user and purpose")
+    def issue_replacement(self, request, queryset):
+        for token in queryset.select_related("user"):
+            _, key = issue_api_token(
+                actor=request.user, user=token.user, name=token.name, source=request.path
+            )
+            self.message_user(
+                request,
+                f"New token for {token.user.email}: {key} (copy it now: it is not shown again)",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            record_write(
+                actor=request.user,
+                code="api_token.revoked",
+                instance=token,
+                changes={"revoked_at": [None, token.revoked_at.isoformat()]},
+                source=request.path,
+            )

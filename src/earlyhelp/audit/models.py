@@ -1,6 +1,9 @@
 """The audit log: one append-only row for every write and every look at a person's
 or family's record. Nothing in the application updates or deletes a row; the
-database refuses it too (triggers in migration 0002)."""
+database refuses it too (triggers in migration 0002).
+
+On SQLite, a migration that rebuilds this table (most AlterField operations) drops
+those triggers: such a migration must create them again."""
 
 from __future__ import annotations
 
@@ -52,6 +55,7 @@ class AuditEvent(models.Model):
     source = models.CharField(max_length=200, blank=True, help_text="Page or API call")
     subject_family_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     subject_person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    subject_case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -45,17 +45,20 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> Changes:
     }
 
 
-def _subject(instance: models.Model | None) -> tuple[int | None, int | None]:
+def _subject(instance: models.Model | None) -> tuple[int | None, int | None, int | None]:
+    """The family, person and case an object is about, for searching and chronologies."""
     if instance is None:
-        return None, None
+        return None, None, None
     label = instance._meta.label
     if label == "people.Family":
-        return instance.pk, None
+        return instance.pk, None, None
     if label == "people.Person":
-        return None, instance.pk
-    family_id = getattr(instance, "family_id", None)
-    person_id = getattr(instance, "person_id", None)
-    return family_id, person_id
+        return None, instance.pk, None
+    if label == "cases.Case":
+        return instance.family_id, None, instance.pk
+    case = getattr(instance, "case", None) if hasattr(instance, "case_id") else None
+    family_id = getattr(instance, "family_id", None) or getattr(case, "family_id", None)
+    return family_id, getattr(instance, "person_id", None), getattr(instance, "case_id", None)
 
 
 def _actor_fields(actor) -> dict[str, Any]:
@@ -74,9 +77,10 @@ def record_write(
     source: str = "",
     subject_family_id: int | None = None,
     subject_person_id: int | None = None,
+    subject_case_id: int | None = None,
 ) -> AuditEvent:
     """Record a change: who made it, to what, which fields, before and after."""
-    family_id, person_id = _subject(instance)
+    family_id, person_id, case_id = _subject(instance)
     return AuditEvent.objects.create(
         **_actor_fields(actor),
         kind=Kind.WRITE,
@@ -89,12 +93,13 @@ def record_write(
         source=source[:200],
         subject_family_id=subject_family_id or family_id,
         subject_person_id=subject_person_id or person_id,
+        subject_case_id=subject_case_id or case_id,
     )
 
 
 def record_view(*, actor, instance: models.Model, source: str, code: str = "") -> AuditEvent:
     """Record that a user looked at a person's or family's record, and from where."""
-    family_id, person_id = _subject(instance)
+    family_id, person_id, case_id = _subject(instance)
     return AuditEvent.objects.create(
         **_actor_fields(actor),
         kind=Kind.VIEW,
@@ -105,6 +110,7 @@ def record_view(*, actor, instance: models.Model, source: str, code: str = "") -
         source=source[:200],
         subject_family_id=family_id,
         subject_person_id=person_id,
+        subject_case_id=case_id,
     )
 
 

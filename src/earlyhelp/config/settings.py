@@ -64,6 +64,11 @@ INSTALLED_APPS = [
     "earlyhelp.configuration",
     "earlyhelp.workforce",
     "earlyhelp.people",
+    "earlyhelp.outbox",
+    "earlyhelp.tasks",
+    "earlyhelp.approvals",
+    "earlyhelp.referrals",
+    "earlyhelp.cases",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +207,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "earlyhelp@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Early Help")
+# Shows a banner on every page saying the people in the system are synthetic.
+DEMO_MODE = env_bool("DEMO_MODE")
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,10 @@ urlpatterns = [
     path("account/", include("earlyhelp.accounts.urls")),
     path("families/", include("earlyhelp.people.urls")),
     path("audit/", include("earlyhelp.audit.urls")),
+    path("requests/", include("earlyhelp.referrals.urls")),
+    path("cases/", include("earlyhelp.cases.urls")),
+    path("tasks/", include("earlyhelp.tasks.urls")),
+    path("approvals/", include("earlyhelp.approvals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path(

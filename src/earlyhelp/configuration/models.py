@@ -31,6 +31,9 @@ class ServiceSettings(models.Model):
     working_weeks_per_year = models.PositiveSmallIntegerField(default=46)
     slots_per_week = models.PositiveSmallIntegerField(default=11)
     caseload_per_fte = models.PositiveSmallIntegerField(default=18)
+    plan_needs_approval = models.BooleanField(
+        default=False, help_text="A Level 2 action plan needs the line manager's sign-off"
+    )
     loaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -190,3 +193,48 @@ class ClosureDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d %B %Y}: {self.reason}"
+
+
+class OutcomesStar(models.Model):
+    """An Outcomes Star definition: its areas and the stages of its scale. Only codes,
+    names and scale are configuration; no copyrighted guidance text is shipped."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    scale_min = models.PositiveSmallIntegerField(default=1)
+    scale_max = models.PositiveSmallIntegerField(default=10)
+    stages = models.JSONField(
+        default=list, help_text='Stage names by score range: [{"from": 1, "to": 2, "name": ...}]'
+    )
+    is_default = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def stage_for(self, score: int) -> str:
+        for stage in self.stages:
+            if stage["from"] <= score <= stage["to"]:
+                return stage["name"]
+        return ""
+
+
+class StarArea(models.Model):
+    star = models.ForeignKey(OutcomesStar, on_delete=models.CASCADE, related_name="areas")
+    code = models.SlugField(max_length=40)
+    name = models.CharField(max_length=120)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    outcome = models.ForeignKey(
+        ServiceOutcome, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["star", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["star", "code"], name="unique_star_area_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,6 +15,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from earlyhelp.accounts.models import ApiToken
 from earlyhelp.core.errors import DomainError
 from earlyhelp.core.problems import problem_response
+from earlyhelp.domain.casework import TransitionNotAllowed
 
 
 class TokenAuth(HttpBearer):
@@ -107,7 +108,24 @@ def on_not_found(request, exc):
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
     return problem_response(
-        exc.status, exc.message, title=exc.title, type_=exc.type_uri, rule=exc.rule
+        exc.status,
+        exc.message,
+        title=exc.title,
+        type_=exc.type_uri,
+        rule=exc.rule,
+        **({"field": exc.field} if exc.field else {}),
+        **exc.extra(),
+    )
+
+
+@api.exception_handler(TransitionNotAllowed)
+def on_transition_not_allowed(request, exc: TransitionNotAllowed):
+    return problem_response(
+        409,
+        str(exc),
+        title="Not allowed at this stage",
+        type_=f"/api/v1/problems/{exc.rule}",
+        rule=exc.rule,
     )
 
 
@@ -127,12 +145,20 @@ def on_unexpected(request, exc):
 def register_routers() -> None:
     """Mount each app's router. Imported here so apps stay independent of each other."""
     from earlyhelp.accounts.api import router as accounts_router
+    from earlyhelp.approvals.api import router as approvals_router
     from earlyhelp.audit.api import router as audit_router
+    from earlyhelp.cases.api import router as cases_router
     from earlyhelp.people.api import router as people_router
+    from earlyhelp.referrals.api import router as referrals_router
+    from earlyhelp.tasks.api import router as tasks_router
 
     api.add_router("/", accounts_router)
     api.add_router("/families", people_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/requests", referrals_router)
+    api.add_router("/cases", cases_router)
+    api.add_router("/tasks", tasks_router)
+    api.add_router("/approvals", approvals_router)
 
 
 register_routers()

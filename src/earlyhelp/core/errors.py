@@ -17,6 +17,10 @@ class DomainError(Exception):
         if rule is not None:
             self.rule = rule
 
+    def extra(self) -> dict:
+        """More members for the problem+json body."""
+        return {}
+
     @property
     def type_uri(self) -> str:
         return f"/api/v1/problems/{self.rule}"
