@@ -11,8 +11,12 @@ DEMO_SEED ?= 2026
 
 .PHONY: run test lint format assets static migrate demo-data sign-ins chromium lock clean
 
+# The outbox worker sends queued messages (to files under var/mail by default) beside
+# the web server, and stops with it.
 run: $(VENV)/.installed build/.built static migrate demo-data sign-ins
-	DEMO_MODE=1 $(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) process_outbox --loop & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEMO_MODE=1 $(MANAGE) runserver --noreload 127.0.0.1:8000
 
 test: $(VENV)/.installed build/.built chromium lint
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from earlyhelp.audit.admin_mixins import AuditedModelAdmin
+from earlyhelp.workforce.models import StaffMember, Team
+
+
+@admin.register(Team)
+class TeamAdmin(AuditedModelAdmin):
+    list_display = ["name", "district", "manager"]
+    list_filter = ["district__locality", "district"]
+    search_fields = ["name", "manager__first_name", "manager__last_name", "manager__email"]
+    list_select_related = ["district", "manager"]
+    raw_id_fields = ["manager"]
+
+
+@admin.register(StaffMember)
+class StaffMemberAdmin(AuditedModelAdmin):
+    list_display = [
+        "user",
+        "job_title",
+        "grade",
+        "fte",
+        "team",
+        "locality",
+        "line_manager",
+        "is_synthetic",
+    ]
+    list_filter = ["grade", "team__district", "locality", "is_synthetic"]
+    search_fields = ["user__first_name", "user__last_name", "user__email", "job_title"]
+    list_select_related = ["user", "team", "locality", "line_manager"]
+    raw_id_fields = ["user", "line_manager"]
+    readonly_fields = ["is_synthetic"]
