@@ -4,6 +4,8 @@ Sign-in lockouts (django-axes) live in the database, so each test's rollback cle
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 
@@ -27,3 +29,46 @@ def world(db):
     from tests.casework import build_world
 
     return build_world()
+
+
+# The audit log's append-only triggers (audit migration 0002) also refuse the flush with
+# which a transactional test empties the database afterwards, and a sign-in writes to
+# the log. They are lifted for that flush only.
+_AUDIT_TRIGGERS = importlib.import_module("earlyhelp.audit.migrations.0002_append_only_triggers")
+
+
+def _set_audit_triggers(*, present: bool) -> None:
+    from django.db import connection
+
+    with connection.schema_editor() as editor:
+        if present:
+            _AUDIT_TRIGGERS.add_triggers(None, editor)
+        else:
+            _AUDIT_TRIGGERS.drop_triggers(None, editor)
+
+
+def _database_name() -> str:
+    from django.db import connection
+
+    return str(connection.settings_dict["NAME"])
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """Let the transactional flush empty the audit log, then put its triggers back."""
+    funcargs = getattr(item, "funcargs", {})
+    blocker = funcargs.get("django_db_blocker")
+    # Only once this test has the test database: never touch another database.
+    if "transactional_db" not in funcargs or blocker is None:
+        return (yield)
+    with blocker.unblock():
+        test_database = _database_name()
+        _set_audit_triggers(present=False)
+    try:
+        return (yield)
+    finally:
+        # After the last test the teardown also destroys the test database and points
+        # the connection back at the real one, which must be left alone.
+        if _database_name() == test_database:
+            with blocker.unblock():
+                _set_audit_triggers(present=True)
