@@ -19,3 +19,8 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "Enter a correct email address and password",
         "inactive": "This account has been switched off. Ask your system administrator.",
     }
+
+    def clean_username(self) -> str:
+        # Accounts are stored with lower-case emails (UserManager.create_user), so
+        # sign-in, and the lockout count keyed on this value, ignore case.
+        return self.cleaned_data["username"].lower()

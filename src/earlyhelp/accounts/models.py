@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.auth.models import AbstractUser, BaseUserManager, _user_has_perm
 from django.db import models
 from django.utils import timezone
 
@@ -60,6 +60,14 @@ class User(AbstractUser):
 
     def has_role(self, *roles: Role) -> bool:
         return any(role in self.roles for role in roles)
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        # Django lets an active superuser through every check. Object-level rules (who
+        # may open a family's record) bind superusers too, so that a record and the
+        # lists built with families_visible_to() agree for every account.
+        if obj is not None:
+            return self.is_active and _user_has_perm(self, perm, obj)
+        return super().has_perm(perm, obj)
 
 
 def _hash_token(key: str) -> str:

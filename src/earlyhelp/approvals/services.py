@@ -64,14 +64,13 @@ def may_decide(user, approval: Approval) -> bool:
     return user.pk == approval.approver_id or user.has_perm("cases.manage_case", approval.case)
 
 
-@transaction.atomic
 def decide_approval(
     *, actor, approval_id: int, approve: bool, comments: str = "", source: str = ""
 ) -> Approval:
     """Approve, or reject with comments. A decided approval cannot be decided again."""
+    # Checked before the transaction, so that a refusal stays on the audit log.
     approval = (
-        Approval.objects.select_for_update()
-        .select_related("case__team", "case__key_worker__staff", "case__family")
+        Approval.objects.select_related("case__team", "case__key_worker__staff", "case__family")
         .filter(pk=approval_id)
         .first()
     )
@@ -82,6 +81,23 @@ def decide_approval(
             actor=actor, object_type="approvals.approval", object_id=approval_id, source=source
         )
         raise PermissionDenied("You cannot decide this approval.")
+    return _decide_approval(
+        actor=actor, approval_id=approval_id, approve=approve, comments=comments, source=source
+    )
+
+
+@transaction.atomic
+def _decide_approval(
+    *, actor, approval_id: int, approve: bool, comments: str, source: str
+) -> Approval:
+    approval = (
+        # Lock the approval row only: the worker's staff record is an outer join, which
+        # PostgreSQL cannot lock.
+        Approval.objects.select_for_update(of=("self",))
+        .select_related("case__team", "case__key_worker__staff", "case__family")
+        .filter(pk=approval_id)
+        .first()
+    )
     if approval.status != Status.PENDING:
         from earlyhelp.cases.errors import StepNotReady
 

@@ -45,6 +45,41 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 source=request.path,
             )
 
+    def save_formset(self, request, form, formset, change):
+        # Inline rows (a family's members) are writes too.
+        model = formset.model
+        before = {
+            obj.pk: snapshot(obj)
+            for obj in model._default_manager.filter(
+                pk__in=[f.instance.pk for f in formset.initial_forms if f.instance.pk]
+            )
+        }
+        for obj in [f.instance for f in formset.deleted_forms if f.instance.pk]:
+            record_write(
+                actor=request.user,
+                code=self._code(obj, "deleted"),
+                instance=obj,
+                changes=diff(before.get(obj.pk, snapshot(obj)), {}),
+                source=request.path,
+            )
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            record_write(
+                actor=request.user,
+                code=self._code(obj, "added"),
+                instance=obj,
+                changes=diff({}, snapshot(obj)),
+                source=request.path,
+            )
+        for obj, _fields in formset.changed_objects:
+            record_write(
+                actor=request.user,
+                code=self._code(obj, "changed"),
+                instance=obj,
+                changes=diff(before.get(obj.pk, {}), snapshot(obj)),
+                source=request.path,
+            )
+
     def delete_model(self, request, obj):
         before = snapshot(obj)
         record_write(

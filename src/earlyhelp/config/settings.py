@@ -174,6 +174,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Lockouts are lifted by a system administrator with `manage.py axes_reset_username EMAIL`;
+# the admin pages would let anyone with admin access lift them with no record.
+AXES_ENABLE_ADMIN = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
 
 LANGUAGE_CODE = "en-gb"

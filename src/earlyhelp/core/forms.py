@@ -34,7 +34,7 @@ class GovukBoundField(BoundField):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
         base, error = WIDGET_CLASSES.get(self.widget_type, ("", ""))
-        classes = [base, attrs.get("class", "")]
+        classes = [base, widget.attrs.get("class", ""), attrs.get("class", "")]
         if self.errors and error:
             classes.append(error)
         attrs["class"] = " ".join(c for c in classes if c).strip()

@@ -115,7 +115,6 @@ def add_family_member(
     return membership
 
 
-@transaction.atomic
 def update_family_address(
     *,
     actor,
@@ -127,8 +126,32 @@ def update_family_address(
     source: str = "",
 ) -> Family:
     """Change a family's household address; the user must have access to the family."""
-    family = access_family(user=actor, family_id=family_id, source=source)
-    family = Family.objects.select_for_update().get(pk=family.pk)
+    # Checked before the transaction opens: a refusal raises, and inside the
+    # transaction its audit row would be rolled back with everything else.
+    access_family(user=actor, family_id=family_id, source=source)
+    return _save_family_address(
+        actor=actor,
+        family_id=family_id,
+        address_line_1=address_line_1,
+        address_line_2=address_line_2,
+        town=town,
+        postcode=postcode,
+        source=source,
+    )
+
+
+@transaction.atomic
+def _save_family_address(
+    *,
+    actor,
+    family_id: int,
+    address_line_1: str,
+    address_line_2: str,
+    town: str,
+    postcode: str,
+    source: str,
+) -> Family:
+    family = Family.objects.select_for_update().get(pk=family_id)
     before = snapshot(family, (*ADDRESS_FIELDS, "district_id"))
     family.address_line_1 = address_line_1
     family.address_line_2 = address_line_2

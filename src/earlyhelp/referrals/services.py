@@ -4,6 +4,7 @@ check and URN, resubmission, withdrawal and allocation (Appendix L, boxes 1-4)."
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -497,9 +498,42 @@ def _decide_on_consent(
         _accept(actor=actor, request=request, status=status, source=source)
 
 
+def request_action(permission: str):
+    """Authorise the user on the request before the action's transaction opens, so that
+    a refusal stays on the audit log; then run the action in one transaction."""
+
+    def decorate(func):
+        atomic = transaction.atomic(func)
+
+        @functools.wraps(func)
+        def wrapper(*, actor, request_id: int, source: str = "", **kwargs):
+            request = (
+                RequestForSupport.objects.select_related("family", "team__district")
+                .filter(pk=request_id)
+                .first()
+            )
+            if request is None:
+                raise Http404("No Request for Support with that reference.")
+            if not actor.has_perm(permission, request):
+                record_denied(
+                    actor=actor,
+                    object_type="referrals.requestforsupport",
+                    object_id=request.pk,
+                    source=source,
+                )
+                raise PermissionDenied("You cannot do this to this Request for Support.")
+            return atomic(actor=actor, request_id=request_id, source=source, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
 def _lock_request(request_id: int) -> RequestForSupport:
     request = (
-        RequestForSupport.objects.select_for_update()
+        # Lock the request row only: the joined team's manager is nullable (an outer join,
+        # which PostgreSQL cannot lock).
+        RequestForSupport.objects.select_for_update(of=("self",))
         .select_related("family", "team__manager", "team__district")
         .filter(pk=request_id)
         .first()
@@ -509,7 +543,7 @@ def _lock_request(request_id: int) -> RequestForSupport:
     return request
 
 
-@transaction.atomic
+@request_action("referrals.access_request")
 def resubmit_request(
     *, actor, request_id: int, consents: list[ConsentInput], source: str = ""
 ) -> RequestForSupport:
@@ -538,7 +572,7 @@ def resubmit_request(
     return request
 
 
-@transaction.atomic
+@request_action("referrals.access_request")
 def withdraw_request(*, actor, request_id: int, reason: str, source: str = "") -> RequestForSupport:
     """Withdraw a request that has not been allocated, with the reason."""
     _check_permission(actor)
@@ -565,7 +599,7 @@ def withdraw_request(*, actor, request_id: int, reason: str, source: str = "") -
     return request
 
 
-@transaction.atomic
+@request_action("referrals.allocate_request")
 def allocate_request(
     *, actor, request_id: int, key_worker_id: int, reason: str = "", source: str = ""
 ) -> Case:
