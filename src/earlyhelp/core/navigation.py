@@ -34,8 +34,15 @@ CASEWORK_ROLES = frozenset(
     }
 )
 
+CASEWORKERS = frozenset(
+    {Role.KEY_WORKER, Role.SENIOR_PRACTITIONER, Role.OPERATIONS_DELIVERY_LEADER}
+)
+
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Home", "core:home"),
+    NavItem("Tasks", "tasks:list", roles=CASEWORK_ROLES),
+    NavItem("Requests for Support", "referrals:queue", roles=CASEWORK_ROLES),
+    NavItem("My caseload", "cases:caseload", roles=CASEWORKERS),
     NavItem("Families", "people:family-list", roles=CASEWORK_ROLES),
     NavItem("Audit log", "audit:search", permission="audit.view_auditevent"),
     NavItem("Administration", "admin:index", roles=frozenset({Role.SYSTEM_ADMINISTRATOR})),
