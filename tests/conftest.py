@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 
 def pytest_configure(config):
@@ -72,3 +73,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
         if _database_name() == test_database:
             with blocker.unblock():
                 _set_audit_triggers(present=True)
+
+
+# Hypothesis's per-example deadline would fail property tests on a busy CI machine;
+# the speed of the domain is measured in benchmarks/, not here.
+hypothesis_settings.register_profile("earlyhelp", deadline=None, derandomize=True)
+hypothesis_settings.load_profile("earlyhelp")

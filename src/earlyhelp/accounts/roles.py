@@ -19,6 +19,26 @@ class Role(models.TextChoices):
     SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
 
 
+# The service's configuration, edited by system administrators in the admin.
+CONFIGURATION_PERMISSIONS = tuple(
+    f"configuration.{action}_{model}"
+    for model in (
+        "servicesettings",
+        "locality",
+        "district",
+        "needlevel",
+        "casetype",
+        "targetgroup",
+        "marmotobjective",
+        "tfucriterion",
+        "serviceoutcome",
+        "closureday",
+        "outcomesstar",
+        "stararea",
+    )
+    for action in ("view", "add", "change")
+)
+
 # Model permissions each role's group holds (app_label.codename). Object-level rules
 # (which family a user may open) are in accounts/rules.py; these are the coarse ones.
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
@@ -33,6 +53,10 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.QUALITY_REVIEW_OFFICER: ("audit.view_auditevent",),
     Role.HEAD_OF_SERVICE: ("people.view_person", "people.view_family"),
     Role.SYSTEM_ADMINISTRATOR: (
+        *CONFIGURATION_PERMISSIONS,
+        "cases.view_agency",
+        "cases.add_agency",
+        "cases.change_agency",
         "accounts.view_user",
         "accounts.add_user",
         "accounts.change_user",
