@@ -109,3 +109,27 @@ def change_address(request, family_id: int, payload: AddressIn):
         **payload.dict(),
     )
     return _detail(selectors.family_with_members(family_id=family_id))
+
+
+class MergeIn(Schema):
+    keep_id: int
+    duplicate_id: int
+    reason: str
+
+
+class MergeOut(Schema):
+    kept_id: int
+    merged_id: int
+
+
+@router.post("/people/merge", response=MergeOut, summary="Merge two records of one person")
+def merge_people(request, payload: MergeIn):
+    """A senior practitioner merges a duplicate into the record kept; audited."""
+    kept = services.merge_people(
+        actor=request.auth,
+        keep_id=payload.keep_id,
+        duplicate_id=payload.duplicate_id,
+        reason=payload.reason,
+        source=f"API POST {request.path}",
+    )
+    return MergeOut(kept_id=kept.pk, merged_id=payload.duplicate_id)

@@ -31,3 +31,28 @@ class AddressForm(forms.Form):
             attrs={"autocomplete": "postal-code", "class": "govuk-input--width-10"}
         ),
     )
+
+
+class MergeForm(forms.Form):
+    duplicate_id = forms.TypedChoiceField(
+        label="Which record is the same person?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the record to merge into this one"},
+    )
+    reason = forms.CharField(
+        label="Why are they the same person?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why these are the same person"},
+    )
+
+    def __init__(self, *args, matches: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duplicate_id"].choices = [
+            (
+                m["person_id"],
+                f"{m['name']}, born {m['date_of_birth'] or 'date not known'}, "
+                f"{m['postcode'] or 'no postcode'} ({', '.join(m['reasons']) or 'similar'})",
+            )
+            for m in matches
+        ]

@@ -29,6 +29,11 @@ class Person(models.Model):
     school_or_setting = models.CharField(max_length=200, blank=True)
     postcode = models.CharField(max_length=10, blank=True, db_index=True)
     is_synthetic = models.BooleanField(default=False, editable=False)
+    # A duplicate merged into another record keeps its row (the audit log refers to it)
+    # but is no longer offered, listed or linked.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_people"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -83,3 +83,12 @@ def families_visible_to(user) -> Q:
         visible |= Q(**{path: user})
         path += "__staff__line_manager"
     return visible
+
+
+@rules.predicate
+def is_senior_practitioner(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.SENIOR_PRACTITIONER)
+
+
+# Two records of one person are merged by a senior practitioner.
+rules.add_perm("people.merge_person", is_senior_practitioner)

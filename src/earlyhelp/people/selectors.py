@@ -7,7 +7,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from earlyhelp.audit.services import record_denied, record_view
-from earlyhelp.people.models import Family
+from earlyhelp.people.models import Family, Person
 from earlyhelp.people.rules import families_visible_to
 
 
@@ -51,3 +51,23 @@ def access_family(*, user, family_id: int, source: str) -> Family:
         raise FamilyAccessDenied("You do not have access to this family's record.")
     record_view(actor=user, instance=family, source=source)
     return family
+
+
+def merge_candidates(*, user, person_id: int, source: str) -> tuple[Person, list[dict]]:
+    """A person and the other records that may be the same person (senior practitioners)."""
+    from earlyhelp.referrals.selectors import find_possible_matches
+
+    if not user.has_perm("people.merge_person"):
+        record_denied(actor=user, object_type="people.person", object_id=person_id, source=source)
+        raise PermissionDenied("Only a senior practitioner can merge two people's records.")
+    person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
+    if person is None:
+        raise Http404("No such person.")
+    record_view(actor=user, instance=person, source=source, code="person.viewed_for_merge")
+    matches = find_possible_matches(
+        first_name=person.first_name,
+        last_name=person.last_name,
+        date_of_birth=person.date_of_birth,
+        postcode=person.postcode,
+    )
+    return person, [m for m in matches if m["person_id"] != person.pk]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from earlyhelp.audit.services import diff, record_write, snapshot
+from earlyhelp.audit.services import diff, record_denied, record_write, snapshot
 from earlyhelp.configuration.models import District
 from earlyhelp.people.models import Family, FamilyMember, Gender, Person, Relationship
 from earlyhelp.people.selectors import access_family
@@ -169,3 +170,92 @@ def _save_family_address(
         source=source,
     )
     return family
+
+
+def merge_people(
+    *, actor, keep_id: int, duplicate_id: int, reason: str, source: str = ""
+) -> Person:
+    """Merge a duplicate record into the one kept (senior practitioners): the duplicate's
+    family memberships, requests, consents and contacts move to the kept person; the
+    duplicate stays, marked as merged, so the audit trail still points somewhere."""
+    # Checked before the transaction, so that a refusal stays on the audit log.
+    if not actor.has_perm("people.merge_person"):
+        record_denied(actor=actor, object_type="people.person", object_id=keep_id, source=source)
+        raise PermissionDenied("Only a senior practitioner can merge two people's records.")
+    return _merge_people(
+        actor=actor, keep_id=keep_id, duplicate_id=duplicate_id, reason=reason, source=source
+    )
+
+
+@transaction.atomic
+def _merge_people(*, actor, keep_id: int, duplicate_id: int, reason: str, source: str) -> Person:
+    if keep_id == duplicate_id:
+        raise ValidationError({"duplicate_id": ["Choose a different person to merge"]})
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why these are the same person"]})
+    people = {
+        p.pk: p
+        for p in Person.objects.select_for_update().filter(
+            pk__in=[keep_id, duplicate_id], merged_into__isnull=True
+        )
+    }
+    if keep_id not in people or duplicate_id not in people:
+        raise ValidationError(
+            {"duplicate_id": ["Both people must exist and not be merged already"]}
+        )
+    keep, duplicate = people[keep_id], people[duplicate_id]
+    moved = _move_references(keep=keep, duplicate=duplicate)
+    duplicate.merged_into = keep
+    duplicate.save(update_fields=["merged_into", "updated_at"])
+    record_write(
+        actor=actor,
+        code="person.merged",
+        instance=keep,
+        details={
+            "kept": keep.pk,
+            "merged": duplicate.pk,
+            "merged_name": duplicate.full_name,
+            "reason": reason.strip(),
+            "moved": moved,
+        },
+        source=source,
+    )
+    record_write(
+        actor=actor,
+        code="person.merged_into_another",
+        instance=duplicate,
+        changes={"merged_into_id": [None, keep.pk]},
+        source=source,
+    )
+    return keep
+
+
+def _move_references(*, keep: Person, duplicate: Person) -> dict[str, int]:
+    """Point every record about the duplicate at the kept person."""
+    from earlyhelp.cases.models import Contact
+    from earlyhelp.referrals.models import Consent, RequestMember
+
+    moved: dict[str, int] = {}
+    kept_families = set(keep.memberships.values_list("family_id", flat=True))
+    memberships = list(duplicate.memberships.all())
+    for membership in memberships:
+        if membership.family_id in kept_families:
+            membership.delete()
+        else:
+            membership.person = keep
+            membership.save(update_fields=["person"])
+    moved["family_memberships"] = len(memberships)
+    kept_requests = set(
+        RequestMember.objects.filter(person=keep).values_list("request_id", flat=True)
+    )
+    RequestMember.objects.filter(person=duplicate, request_id__in=kept_requests).delete()
+    moved["request_members"] = RequestMember.objects.filter(person=duplicate).update(person=keep)
+    moved["consents"] = Consent.objects.filter(person=duplicate).update(person=keep)
+    moved["consents_given"] = Consent.objects.filter(given_by=duplicate).update(given_by=keep)
+    attended = Contact.attendees.through.objects.filter(person=duplicate)
+    already = set(
+        Contact.attendees.through.objects.filter(person=keep).values_list("contact_id", flat=True)
+    )
+    attended.filter(contact_id__in=already).delete()
+    moved["contacts"] = attended.update(person=keep)
+    return moved

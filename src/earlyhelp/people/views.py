@@ -1,10 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from earlyhelp.people import selectors, services
-from earlyhelp.people.forms import AddressForm
+from earlyhelp.people.forms import AddressForm, MergeForm
 
 
 @login_required
@@ -47,3 +48,31 @@ def change_address(request, family_id: int):
             }
         )
     return render(request, "people/change_address.html", {"family": family, "form": form})
+
+
+@login_required
+def merge_person(request, person_id: int):
+    person, matches = selectors.merge_candidates(
+        user=request.user, person_id=person_id, source=request.path
+    )
+    form = MergeForm(request.POST or None, matches=matches)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.merge_people(
+                actor=request.user,
+                keep_id=person.pk,
+                duplicate_id=form.cleaned_data["duplicate_id"],
+                reason=form.cleaned_data["reason"],
+                source=request.path,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"The records were merged into {person}'s record.")
+            family = person.memberships.order_by("pk").first()
+            if family is not None:
+                return redirect("people:family-detail", family_id=family.family_id)
+            return redirect("core:home")
+    return render(
+        request, "people/merge.html", {"person": person, "matches": matches, "form": form}
+    )

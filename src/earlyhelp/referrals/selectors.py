@@ -32,7 +32,7 @@ def find_possible_matches(
         nearby |= Q(date_of_birth=date_of_birth)
     if postcode:
         nearby |= Q(postcode__iexact=postcode.strip())
-    rows = Person.objects.filter(nearby).values(
+    rows = Person.objects.filter(nearby, merged_into__isnull=True).values(
         "pk", "first_name", "last_name", "date_of_birth", "postcode"
     )[:MAX_MATCH_CANDIDATES]
     candidates = [

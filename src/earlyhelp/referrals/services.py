@@ -173,7 +173,15 @@ def _resolve_people(
     source: str,
 ) -> _Resolved:
     """Link existing people, refuse unconfirmed look-alikes, and find or create the family."""
-    linked = {m.key: Person.objects.get(pk=m.person_id) for m in members if m.person_id is not None}
+    linked = {}
+    for index, member in enumerate(members):
+        if member.person_id is None:
+            continue
+        person = Person.objects.select_related("merged_into").filter(pk=member.person_id).first()
+        if person is None:
+            raise ValidationError({f"members[{index}].person_id": ["No such person"]})
+        # A merged duplicate stands for the record it was merged into.
+        linked[member.key] = person.merged_into or person
     postcode = address.postcode if address else ""
     unconfirmed: dict[str, list[dict]] = {}
     for member in members:
