@@ -121,3 +121,25 @@ def test_me_with_a_signed_in_session_is_200(client, worker):
 
     assert response.status_code == 200
     assert response.json()["team"] == "Preston North"
+
+
+@pytest.mark.django_db
+def test_an_administrator_issues_a_token_in_the_admin_and_it_signs_in_to_the_api(client):
+    from earlyhelp.accounts.models import User
+
+    admin_user = User.objects.create_superuser("root@example.test", "a long admin password")
+    staff = make_staff(Role.KEY_WORKER)
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "issue_token", "_selected_action": [staff.pk]},
+        follow=True,
+    )
+    [message] = [str(m) for m in response.context["messages"]]
+    key = message.split(": ")[1].split(" ")[0]
+    assert ApiToken.objects.filter(user=staff).count() == 1
+    assert key not in ApiToken.objects.get(user=staff).key_hash
+    api = client.__class__()
+    answer = api.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 200
+    assert answer.json()["email"] == staff.email

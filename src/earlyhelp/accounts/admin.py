@@ -28,6 +28,19 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ["groups"]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["issue_token"]
+
+    @admin.action(description="Issue an API token to the selected staff")
+    def issue_token(self, request, queryset):
+        for user in queryset.filter(is_active=True):
+            _, key = issue_api_token(
+                actor=request.user, user=user, name="Issued in the admin", source=request.path
+            )
+            self.message_user(
+                request,
+                f"New token for {user.email}: {key} (copy it now: it is not shown again)",
+                messages.WARNING,
+            )
 
 
 @admin.register(ApiToken)
