@@ -8,6 +8,8 @@ MANAGE := $(PY) manage.py
 DEMO_FAMILIES ?= 120
 DEMO_STAFF ?= 160
 DEMO_SEED ?= 2026
+# Two workers: the machines this runs on have two cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint format assets static migrate demo-data sign-ins chromium lock clean
 

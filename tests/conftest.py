@@ -59,8 +59,12 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     """Let the transactional flush empty the audit log, then put its triggers back."""
     funcargs = getattr(item, "funcargs", {})
     blocker = funcargs.get("django_db_blocker")
+    marker = item.get_closest_marker("django_db")
+    transactional = "transactional_db" in funcargs or bool(
+        marker and marker.kwargs.get("transaction")
+    )
     # Only once this test has the test database: never touch another database.
-    if "transactional_db" not in funcargs or blocker is None:
+    if not transactional or blocker is None:
         return (yield)
     with blocker.unblock():
         test_database = _database_name()

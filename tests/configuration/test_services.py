@@ -144,7 +144,10 @@ def test_a_load_leaves_one_audit_event_with_the_counts():
     event = AuditEvent.objects.get(code=LOADED)
     assert event.details["file"] == "test.yaml"
     assert event.details["configuration_version"] == "2026.1"
-    assert event.details["created"] == summary.created == 1 + 5 + 12 + 4 + 4 + 17 + 6 + 6 + 5 + 6 + 1 + 10
+    # Settings, localities, districts, levels, case types, target groups, Marmot
+    # objectives, TFU criteria, outcomes, closure days, the Star and its areas.
+    expected = 1 + 5 + 12 + 4 + 4 + 17 + 6 + 6 + 5 + 6 + 1 + 10
+    assert event.details["created"] == summary.created == expected
     assert event.details["sections"]["districts"] == {
         "created": 12,
         "updated": 0,

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from earlyhelp.approvals import views
 
 app_name = "approvals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:approval_id>/", views.decide, name="decide"),
+]

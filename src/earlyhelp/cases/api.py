@@ -400,7 +400,7 @@ def record_contact(request, case_id: int, payload: ContactIn):
     services.record_contact(
         actor=request.auth, case_id=case_id, source=_source(request), **payload.dict()
     )
-    return 201, _detail(request, case_id)
+    return _detail(request, case_id)
 
 
 @router.patch("/{case_id}/assessment", response=CaseOut, summary="Save the CAF draft")
@@ -462,7 +462,7 @@ def record_star(request, case_id: int, payload: StarIn):
     services.record_star_reading(
         actor=request.auth, case_id=case_id, source=_source(request), **payload.dict()
     )
-    return 201, _detail(request, case_id)
+    return _detail(request, case_id)
 
 
 @router.post("/{case_id}/decision", response=CaseOut, summary="Record the decision")
@@ -486,7 +486,7 @@ def add_action(request, case_id: int, payload: ActionIn):
     services.add_plan_action(
         actor=request.auth, case_id=case_id, source=_source(request), **payload.dict()
     )
-    return 201, _detail(request, case_id)
+    return _detail(request, case_id)
 
 
 @router.post("/{case_id}/taf-meetings", response={201: CaseOut}, summary="Schedule a TAF")
@@ -494,7 +494,7 @@ def schedule_taf(request, case_id: int, payload: TafIn):
     services.schedule_taf_meeting(
         actor=request.auth, case_id=case_id, source=_source(request), **payload.dict()
     )
-    return 201, _detail(request, case_id)
+    return _detail(request, case_id)
 
 
 @router.post("/{case_id}/submit-caf", response=CaseOut, summary="Submit the CAF/TAF")
@@ -516,7 +516,7 @@ def record_review(request, case_id: int, payload: ReviewIn):
         star_scores=data["star_scores"],
         source=_source(request),
     )
-    return 201, _detail(request, case_id)
+    return _detail(request, case_id)
 
 
 @router.post("/{case_id}/closure", response=CaseOut, summary="Request closure")
@@ -534,7 +534,7 @@ def raise_concern(request, case_id: int, payload: ConcernIn):
     services.raise_safeguarding_concern(
         actor=request.auth, case_id=case_id, concern=payload.concern, source=_source(request)
     )
-    return 201, _detail(request, case_id)
+    return _detail(request, case_id)
 
 
 @router.post(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 DESCRIPTIONS: dict[str, str] = {
@@ -44,9 +45,21 @@ class _Missing(dict):
         return "not recorded"
 
 
+def _readable(value: Any) -> Any:
+    """ISO dates as people write them: 1 December 2026."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+        return f"{day.day} {day:%B %Y}"
+    return value
+
+
 def describe(code: str, details: dict[str, Any], changes: dict[str, Any]) -> str:
     """A plain-English line for a coded event."""
     template = DESCRIPTIONS.get(code)
     if template is None:
         return code.replace(".", ": ").replace("_", " ").capitalize()
-    return template.format_map(_Missing(details or {}))
+    values = {key: _readable(value) for key, value in (details or {}).items()}
+    return template.format_map(_Missing(values))

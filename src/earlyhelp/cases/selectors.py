@@ -58,7 +58,7 @@ def caseload_for(*, user, worker=None, include_closed: bool = False) -> QuerySet
     if not include_closed:
         cases = cases.exclude(status=Status.CLOSED)
     return (
-        cases.select_related("family", "case_type", "team")
+        cases.select_related("family", "case_type", "team", "key_worker")
         .annotate(contact_count=Count("contacts", distinct=True))
         .order_by("initial_visit_due_by", "pk")
     )
@@ -97,7 +97,9 @@ def case_detail(*, case_id: int) -> Case | None:
             "escalations__discussed_with",
             Prefetch(
                 "safeguarding_concerns",
-                queryset=SafeguardingConcern.objects.select_related("raised_by"),
+                queryset=SafeguardingConcern.objects.select_related(
+                    "raised_by", "outcome_recorded_by"
+                ),
             ),
             "approvals__approver",
             "approvals__decided_by",

@@ -5,6 +5,7 @@ messages and tasks created with it."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
@@ -72,7 +73,9 @@ MAX_CONTACT_MINUTES = 12 * 60
 
 def _lock_case(case_id: int) -> Case:
     case = (
-        Case.objects.select_for_update()
+        # Lock the case row only: several joins are outer (nullable), which PostgreSQL
+        # cannot lock.
+        Case.objects.select_for_update(of=("self",))
         .select_related(
             "family",
             "team__manager",
@@ -93,6 +96,30 @@ def _authorise(actor, case: Case, permission: str, source: str) -> None:
     if not actor.has_perm(permission, case):
         record_denied(actor=actor, object_type="cases.case", object_id=case.pk, source=source)
         raise PermissionDenied("You do not have access to this case.")
+
+
+def case_action(permission: str = "cases.work_on_case"):
+    """Authorise the user on the case before the action's transaction opens, so that a
+    refusal stays on the audit log; then run the action in one transaction."""
+
+    def decorate(func):
+        atomic = transaction.atomic(func)
+
+        @functools.wraps(func)
+        def wrapper(*, actor, case_id: int, source: str = "", **kwargs):
+            case = (
+                Case.objects.select_related("family", "team", "key_worker__staff")
+                .filter(pk=case_id)
+                .first()
+            )
+            if case is None:
+                raise Http404("No case with that reference.")
+            _authorise(actor, case, permission, source)
+            return atomic(actor=actor, case_id=case_id, source=source, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def _case_for_action(*, actor, case_id: int, source: str, permission="cases.work_on_case"):
@@ -191,7 +218,7 @@ def open_case(*, actor, request, key_worker, reason: str, source: str) -> Case:
 # ---------------------------------------------------------------- contacts
 
 
-@transaction.atomic
+@case_action()
 def record_contact(
     *,
     actor,
@@ -251,7 +278,7 @@ def record_contact(
 # ---------------------------------------------------------------- assessment
 
 
-@transaction.atomic
+@case_action()
 def update_assessment(
     *,
     actor,
@@ -312,7 +339,7 @@ def update_assessment(
     return assessment
 
 
-@transaction.atomic
+@case_action()
 def record_caf_consent(*, actor, case_id: int, given: bool, source: str = "") -> Assessment:
     """Record the family's consent to the CAF. Refusal goes to the line manager."""
     case = _case_for_action(actor=actor, case_id=case_id, source=source)
@@ -343,7 +370,7 @@ def record_caf_consent(*, actor, case_id: int, given: bool, source: str = "") ->
     return assessment
 
 
-@transaction.atomic
+@case_action("cases.manage_case")
 def record_consent_refusal_decision(
     *, actor, case_id: int, decision: str, source: str = ""
 ) -> Assessment:
@@ -370,7 +397,7 @@ def record_consent_refusal_decision(
     return assessment
 
 
-@transaction.atomic
+@case_action()
 def record_employment_advisor_contact(
     *, actor, case_id: int, outcome: str, note: str = "", source: str = ""
 ) -> Assessment:
@@ -420,7 +447,7 @@ def assessment_blockers(assessment: Assessment, case: Case) -> list[str]:
     return problems
 
 
-@transaction.atomic
+@case_action()
 def complete_assessment(*, actor, case_id: int, source: str = "") -> Assessment:
     """Complete the CAF: consent given, Employment Advisor contact done, domains filled,
     baseline Star taken."""
@@ -491,7 +518,7 @@ def _add_star_reading(*, actor, case, kind, taken_on, scores, star=None) -> Star
     return reading
 
 
-@transaction.atomic
+@case_action()
 def record_star_reading(
     *,
     actor,
@@ -526,7 +553,7 @@ def record_star_reading(
 # ---------------------------------------------------------------- decision
 
 
-@transaction.atomic
+@case_action()
 def record_decision(
     *,
     actor,
@@ -714,7 +741,7 @@ def _record_escalation(*, actor, case: Case, data: Mapping[str, object], source:
 # ---------------------------------------------------------------- Level 2 plan
 
 
-@transaction.atomic
+@case_action()
 def add_plan_action(
     *,
     actor,
@@ -766,7 +793,7 @@ def add_plan_action(
     return action
 
 
-@transaction.atomic
+@case_action()
 def schedule_taf_meeting(
     *,
     actor,
@@ -839,7 +866,7 @@ def _queue_caf_submission(case: Case) -> None:
     )
 
 
-@transaction.atomic
+@case_action()
 def submit_caf(*, actor, case_id: int, source: str = "") -> Case:
     """Submit the CAF and TAF plan to the CAF mailbox (after the plan's approval, where
     the configuration asks for one)."""
@@ -866,7 +893,7 @@ def submit_caf(*, actor, case_id: int, source: str = "") -> Case:
     return case
 
 
-@transaction.atomic
+@case_action()
 def record_review(
     *,
     actor,
@@ -979,7 +1006,7 @@ def record_review(
 # ---------------------------------------------------------------- closure
 
 
-@transaction.atomic
+@case_action()
 def request_closure(
     *,
     actor,
@@ -1119,7 +1146,7 @@ register_handler(ApprovalKind.PLAN, on_plan_decided)
 # ---------------------------------------------------------------- safeguarding
 
 
-@transaction.atomic
+@case_action()
 def raise_safeguarding_concern(
     *, actor, case_id: int, concern: str, source: str = ""
 ) -> SafeguardingConcern:
@@ -1168,19 +1195,11 @@ def raise_safeguarding_concern(
     return record
 
 
-@transaction.atomic
 def record_safeguarding_outcome(
     *, actor, concern_id: int, outcome: str, source: str = ""
 ) -> SafeguardingConcern:
     """A DSO records the outcome; the flag lifts when no concern is left open."""
-    record = (
-        SafeguardingConcern.objects.select_for_update()
-        .select_related("case__family")
-        .filter(pk=concern_id)
-        .first()
-    )
-    if record is None:
-        raise Http404("No such safeguarding concern.")
+    # Checked before the transaction, so that a refusal stays on the audit log.
     if not actor.has_perm("cases.record_safeguarding_outcome"):
         record_denied(
             actor=actor,
@@ -1189,6 +1208,23 @@ def record_safeguarding_outcome(
             source=source,
         )
         raise PermissionDenied("Only a designated safeguarding officer can record the outcome.")
+    return _record_safeguarding_outcome(
+        actor=actor, concern_id=concern_id, outcome=outcome, source=source
+    )
+
+
+@transaction.atomic
+def _record_safeguarding_outcome(
+    *, actor, concern_id: int, outcome: str, source: str
+) -> SafeguardingConcern:
+    record = (
+        SafeguardingConcern.objects.select_for_update()
+        .select_related("case__family")
+        .filter(pk=concern_id)
+        .first()
+    )
+    if record is None:
+        raise Http404("No such safeguarding concern.")
     if not record.is_open:
         raise StepNotReady("The outcome of this concern is already recorded.")
     if not outcome.strip():

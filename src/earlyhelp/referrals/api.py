@@ -236,7 +236,7 @@ def submit_request(request, payload: RequestIn):
         caf=services.CafInput(**payload.caf.dict()),
         source=f"API POST {request.path}",
     )
-    return 201, _detail(request, rfs.pk)
+    return _detail(request, rfs.pk)
 
 
 @router.post("/matches", response=list[MatchOut], summary="People who may already be known")

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from earlyhelp.tasks import views
 
 app_name = "tasks"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.task_list, name="list"),
+]

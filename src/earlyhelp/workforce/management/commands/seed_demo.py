@@ -2,6 +2,7 @@ import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from earlyhelp.workforce.demo import (
     ConfigurationNotLoaded,
@@ -31,13 +32,20 @@ class Command(BaseCommand):
         parser.add_argument("--staff", type=int, default=160, help="Staff to make, roughly")
         parser.add_argument("--seed", type=int, default=2026, help="Same seed, same data")
         parser.add_argument(
+            "--no-casework",
+            action="store_true",
+            help="Families only: no Requests for Support or cases",
+        )
+        parser.add_argument(
             "--as-of",
             type=_date,
             default=None,
             help="Date ages are worked out from (YYYY-MM-DD); today if not given",
         )
 
-    def handle(self, *args, families: int, staff: int, seed: int, as_of, **options):
+    def handle(
+        self, *args, families: int, staff: int, seed: int, as_of, no_casework: bool, **options
+    ):
         if demo_data_loaded():
             self.stdout.write("Demo data already loaded: nothing changed.")
             return
@@ -51,6 +59,18 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         except DemoDataError as error:
             raise CommandError(str(error)) from error
+        casework = None
+        if not no_casework:
+            from earlyhelp.cases.demo import seed_casework
+            from earlyhelp.people.models import Family
+
+            demo_families = list(
+                Family.objects.filter(is_synthetic=True)
+                .select_related("team__manager", "key_worker")
+                .order_by("pk")
+            )
+            with transaction.atomic():
+                casework = seed_casework(families=demo_families, seed=seed)
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -60,4 +80,9 @@ class Command(BaseCommand):
                 f"({summary.allocated_families} allocated) with {summary.people} people."
             )
         )
+        if casework is not None:
+            self.stdout.write(
+                f"Casework: {casework.cases} open cases, {casework.waiting} Requests for "
+                f"Support waiting for allocation, {casework.returned} returned for consent."
+            )
         self.stdout.write("Run `manage.py demo_sign_ins` to see the demo sign-ins.")

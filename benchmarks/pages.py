@@ -1,0 +1,148 @@
+"""Server time and SQL queries of the main pages, on a fresh database of a given size.
+
+    .venv/bin/python benchmarks/pages.py --families 120 --staff 160 [--repeat 20]
+    createdb -h 127.0.0.1 -U postgres earlyhelp_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/earlyhelp_bench .venv/bin/python \
+        benchmarks/pages.py --families 1000
+
+It builds its own database (a temporary SQLite file unless DATABASE_URL names an empty
+database), loads the Lancashire configuration and the
+synthetic demo set, then requests each page in-process through Django's test client
+as the demo user who would use it, and prints a Markdown table: median and 95th
+percentile server time, and the number of SQL queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def _setup_database(use_sqlite_file: Path | None) -> None:
+    if use_sqlite_file is not None:
+        os.environ["DATABASE_URL"] = f"sqlite:///{use_sqlite_file}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earlyhelp.config.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+
+
+def _build(families: int, staff: int, seed: int) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    quiet = StringIO()
+    if _has_tables():
+        raise SystemExit("The benchmark needs an empty database: create a new one for it.")
+    call_command("migrate", verbosity=0, stdout=quiet)
+    call_command(
+        "load_configuration", str(ROOT / "configuration" / "lancashire.yaml"), stdout=quiet
+    )
+    call_command("seed_demo", families=families, staff=staff, seed=seed, stdout=quiet)
+
+
+def _has_tables() -> bool:
+    from django.db import connection
+
+    return "audit_auditevent" in connection.introspection.table_names()
+
+
+def _measure(client, path: str, repeat: int) -> tuple[float, float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)  # warm caches and the template loader
+    times = []
+    queries = 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}")
+        queries = len(captured)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return statistics.median(times), p95, queries
+
+
+def _pages() -> list[tuple[str, str, str]]:
+    """(label, role's demo email, path) of each page measured."""
+    from earlyhelp.accounts.roles import Role
+    from earlyhelp.people.models import Family
+    from earlyhelp.workforce.demo import demo_email
+
+    worker = demo_email(Role.KEY_WORKER)
+    manager = demo_email(Role.OPERATIONS_DELIVERY_LEADER)
+    family = Family.objects.filter(key_worker__email=worker).order_by("pk").first()
+    pages = [
+        ("Home (key worker)", worker, "/"),
+        ("Families list (key worker)", worker, "/families/"),
+        ("Family record (key worker)", worker, f"/families/{family.pk}/"),
+        ("Families list (manager)", manager, "/families/"),
+        ("API: me", worker, "/api/v1/me"),
+        ("API: families", manager, "/api/v1/families"),
+    ]
+    optional = [
+        ("RfS queue (manager)", manager, "/requests/"),
+        ("My caseload (key worker)", worker, "/cases/"),
+        ("Task list (key worker)", worker, "/tasks/"),
+    ]
+    from django.urls import Resolver404, resolve
+
+    for label, email, path in optional:
+        try:
+            resolve(path)
+        except Resolver404:
+            continue
+        pages.append((label, email, path))
+    return pages
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--families", type=int, default=120)
+    parser.add_argument("--staff", type=int, default=160)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite = None if os.environ.get("DATABASE_URL") else Path(tmp) / "bench.sqlite3"
+        _setup_database(sqlite)
+        from django.db import connection
+        from django.test import Client
+
+        from earlyhelp.accounts.models import User
+
+        started = time.perf_counter()
+        _build(args.families, args.staff, args.seed)
+        built = time.perf_counter() - started
+        print(
+            f"{connection.vendor}, {args.families} families, {args.staff} staff "
+            f"(built in {built:.1f} s), {args.repeat} requests a page\n"
+        )
+        print("| page | median ms | p95 ms | SQL queries |")
+        print("| --- | ---: | ---: | ---: |")
+        clients: dict[str, Client] = {}
+        for label, email, path in _pages():
+            if email not in clients:
+                clients[email] = Client()
+                clients[email].force_login(User.objects.get(email=email))
+            median, p95, queries = _measure(clients[email], path, args.repeat)
+            print(f"| {label} | {median:.1f} | {p95:.1f} | {queries} |")
+
+
+if __name__ == "__main__":
+    main()

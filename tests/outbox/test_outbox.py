@@ -1,0 +1,196 @@
+"""The transactional outbox: queued messages are sent once; a mail-server outage leaves
+them queued to retry later with a growing delay; after MAX_ATTEMPTS they fail; the
+``process_outbox`` command sends what is due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from earlyhelp.outbox.models import Kind, OutboxMessage, Status
+from earlyhelp.outbox.services import (
+    MAX_ATTEMPTS,
+    queue_message,
+    retry_delay,
+    send_due_messages,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+class Clock:
+    """``django.utils.timezone.now`` frozen, moved on by the test."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = timezone.now()
+        monkeypatch.setattr("django.utils.timezone.now", lambda: self.now)
+
+    def advance(self, delta: dt.timedelta) -> None:
+        self.now += delta
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+class MailServerDown(ConnectionRefusedError):
+    pass
+
+
+@pytest.fixture
+def outage():
+    """The mail server refuses every message until ``outage.over()``. Its own patch, so
+    that ending the outage leaves the test's clock frozen."""
+    patch = pytest.MonkeyPatch()
+    calls: list[str] = []
+
+    def refuse(self, fail_silently=False):
+        calls.append(self.subject)
+        raise MailServerDown("Connection refused")
+
+    patch.setattr("django.core.mail.EmailMessage.send", refuse)
+    refuse.over = patch.undo
+    refuse.calls = calls
+    yield refuse
+    patch.undo()
+
+
+def queue(count: int = 2) -> list[OutboxMessage]:
+    return [
+        queue_message(
+            kind=Kind.ACKNOWLEDGEMENT,
+            to=f"referrer{n}@example.test",
+            subject=f"Request for Support received {n}",
+            body="Thank you for your referral.",
+        )
+        for n in range(count)
+    ]
+
+
+def test_queued_messages_are_sent_and_marked_sent_once():
+    messages = queue(2)
+
+    assert send_due_messages() == 2
+
+    assert [m.to for m in mail.outbox] == [["referrer0@example.test"], ["referrer1@example.test"]]
+    assert mail.outbox[0].subject == "Request for Support received 0"
+    assert mail.outbox[0].extra_headers["X-EarlyHelp-Message"] == str(messages[0].pk)
+    for message in messages:
+        message.refresh_from_db()
+        assert message.status == Status.SENT
+        assert message.attempts == 1
+        assert message.sent_at is not None
+    assert send_due_messages() == 0
+    assert len(mail.outbox) == 2
+
+
+def test_a_message_not_yet_due_waits(clock):
+    (message,) = queue(1)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=clock.now + dt.timedelta(minutes=5)
+    )
+
+    assert send_due_messages() == 0
+    clock.advance(dt.timedelta(minutes=5))
+    assert send_due_messages() == 1
+
+
+def test_mail_server_outage_leaves_messages_queued_to_retry_later(clock, outage):
+    messages = queue(2)
+    started = clock.now
+
+    assert send_due_messages() == 0
+
+    assert len(outage.calls) == 2
+    for message in messages:
+        message.refresh_from_db()
+        assert message.status == Status.QUEUED
+        assert message.attempts == 1
+        assert message.next_attempt_at == started + retry_delay(1)
+        assert message.next_attempt_at > started
+        assert message.last_error == "MailServerDown: Connection refused"
+        assert message.sent_at is None
+    # Nothing is retried before its time.
+    assert send_due_messages() == 0
+    assert len(outage.calls) == 2
+
+    clock.advance(retry_delay(1))
+    assert send_due_messages() == 0
+    messages[0].refresh_from_db()
+    assert messages[0].attempts == 2
+    assert messages[0].next_attempt_at == clock.now + retry_delay(2)
+    assert retry_delay(2) > retry_delay(1)
+
+    outage.over()
+    assert send_due_messages() == 0  # not due yet
+    clock.advance(retry_delay(2))
+    assert send_due_messages() == 2
+    assert send_due_messages() == 0
+
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "referrer0@example.test",
+        "referrer1@example.test",
+    ]
+    for message in messages:
+        message.refresh_from_db()
+        assert message.status == Status.SENT
+        assert message.attempts == 3
+        assert message.last_error == ""
+
+
+def test_a_message_failing_max_attempts_times_is_failed_and_not_retried(clock, outage):
+    (message,) = queue(1)
+
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        assert send_due_messages() == 0
+        message.refresh_from_db()
+        assert message.attempts == attempt
+        clock.advance(retry_delay(attempt))
+
+    assert message.status == Status.FAILED
+    assert len(outage.calls) == MAX_ATTEMPTS
+    outage.over()
+    clock.advance(dt.timedelta(days=1))
+    assert send_due_messages() == 0
+    assert mail.outbox == []
+    message.refresh_from_db()
+    assert message.status == Status.FAILED
+
+
+def test_retry_delay_backs_off_to_at_most_an_hour():
+    delays = [retry_delay(n).total_seconds() / 60 for n in range(1, 10)]
+
+    assert delays == [1, 2, 4, 8, 16, 32, 60, 60, 60]
+
+
+def test_process_outbox_command_sends_due_messages():
+    queue(3)
+    out = StringIO()
+
+    call_command("process_outbox", stdout=out)
+
+    assert out.getvalue().strip() == "Sent 3 message(s)"
+    assert len(mail.outbox) == 3
+    assert not OutboxMessage.objects.filter(status=Status.QUEUED).exists()
+    out = StringIO()
+    call_command("process_outbox", stdout=out)
+    assert out.getvalue().strip() == "Sent 0 message(s)"
+    assert len(mail.outbox) == 3
+
+
+def test_messages_queued_by_a_journey_step_are_delivered(world):
+    from tests.casework import submit
+
+    request = submit(world)
+
+    assert send_due_messages() == 1
+    (sent,) = mail.outbox
+    assert sent.to == ["referrer@example.test"]
+    assert request.caf_urn in sent.body
+    assert OutboxMessage.objects.get(request=request).status == Status.SENT
