@@ -5,6 +5,7 @@ Sign-in lockouts (django-axes) live in the database, so each test's rollback cle
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -22,6 +23,8 @@ def pytest_configure(config):
     # use a fast one so that thousands of sign-ins stay quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # WhiteNoise looks for collected static files at start-up; tests use the finders.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture

@@ -67,7 +67,13 @@ class Log:
 
 @pytest.fixture
 def log(db) -> Log:
-    qro = make_staff(Role.QUALITY_REVIEW_OFFICER, email="qro@example.test")
+    # Fixed names: a random one could contain "kaur" and match the searches below.
+    qro = make_staff(
+        Role.QUALITY_REVIEW_OFFICER,
+        first_name="Quinn",
+        last_name="Reviewer",
+        email="qro@example.test",
+    )
     priya = make_staff(
         Role.KEY_WORKER, first_name="Priya", last_name="Kaur", email="p.kaur@example.test"
     )

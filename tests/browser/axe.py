@@ -31,10 +31,20 @@ def _axe_source() -> str:
     return AXE_PATH.read_text(encoding="utf-8")
 
 
+# GOV.UK Frontend's conditional reveals set aria-expanded on radios and checkboxes; the
+# Design System keeps it on purpose (alphagov/govuk-frontend#979). Only that attribute on
+# those two roles is allowed beyond axe's defaults.
+GOVUK_EXTRA_ALLOWED_ATTRS = {"radio": ["aria-expanded"], "checkbox": ["aria-expanded"]}
+
+
 def axe_violations(page: Page, *, tags: tuple[str, ...] = WCAG_TAGS) -> list[dict[str, Any]]:
     """Every axe-core violation of the given rule tags on the page as it is now."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(_axe_source())
+        page.evaluate(
+            "(options) => axe.configure({checks: [{id: 'aria-allowed-attr', options}]})",
+            GOVUK_EXTRA_ALLOWED_ATTRS,
+        )
     results = page.evaluate(
         """async (tags) => await axe.run(document, {
             runOnly: {type: "tag", values: tags},

@@ -810,8 +810,8 @@ def test_api_chronology_lists_the_journey_in_order(world):
         "star.recorded",
         "assessment.completed",
     ]
-    assert chronology[0]["actor"] == world.business_support.email
-    assert chronology[0]["summary"] == "Request for Support received (agency)"
+    assert chronology[0]["actor"] == world.business_support.get_full_name()
+    assert chronology[0]["summary"] == "Request for Support received: agency request for support"
     times = [e["occurred_at"] for e in chronology]
     assert times == sorted(times)
 

@@ -989,9 +989,9 @@ def test_every_state_change_is_audited_and_the_chronology_lists_them_in_order(wo
     ]
     times = [entry.occurred_at for entry in chronology]
     assert times == sorted(times)
-    assert chronology[0].actor == world.business_support.email
-    assert chronology[-1].actor == world.manager.email
-    assert chronology[3].summary == f"Allocated to {world.key_worker.email}"
+    assert chronology[0].actor == world.business_support.get_full_name()
+    assert chronology[-1].actor == world.manager.get_full_name()
+    assert chronology[3].summary == f"Allocated to {world.key_worker.get_full_name()}"
     assert chronology[10].summary == "Decision: level 1, case type L2-L1"
 
 

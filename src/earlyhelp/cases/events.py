@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Any
 
 DESCRIPTIONS: dict[str, str] = {
-    "request.received": "Request for Support received ({route})",
+    "request.received": "Request for Support received: {route}",
     "request.returned_for_consent": "Returned to the referrer to complete consent",
     "request.resubmitted": "Request resubmitted with consent",
     "request.accepted": "Acknowledged; allocation due by {allocation_due_by}; URN {urn}",
     "request.withdrawn": "Request withdrawn: {reason}",
-    "request.allocated": "Allocated to {key_worker}",
+    "request.allocated": "Allocated to {key_worker_name}",
     "case.opened": "Case opened; initial visit due by {initial_visit_due_by}",
     "contact.recorded": "Contact recorded ({type}, {minutes} minutes)",
     "assessment.updated": "Assessment updated",
@@ -56,10 +56,30 @@ def _readable(value: Any) -> Any:
     return value
 
 
+def _labels() -> dict[str, dict[str, str]]:
+    """The words for the coded values that events carry in their details."""
+    from earlyhelp.cases.models import ClosureReason, ContactType, ReviewOutcome, StarReadingKind
+    from earlyhelp.referrals.models import Route
+
+    return {
+        "route": dict(Route.choices),
+        "type": dict(ContactType.choices),
+        "reason": dict(ClosureReason.choices),
+        "outcome": dict(ReviewOutcome.choices),
+        "kind": dict(StarReadingKind.choices),
+    }
+
+
 def describe(code: str, details: dict[str, Any], changes: dict[str, Any]) -> str:
     """A plain-English line for a coded event."""
     template = DESCRIPTIONS.get(code)
     if template is None:
         return code.replace(".", ": ").replace("_", " ").capitalize()
-    values = {key: _readable(value) for key, value in (details or {}).items()}
+    labels = _labels()
+    values = {
+        key: str(labels[key].get(value, value)).lower()
+        if key in labels and isinstance(value, str)
+        else _readable(value)
+        for key, value in (details or {}).items()
+    }
     return template.format_map(_Missing(values))

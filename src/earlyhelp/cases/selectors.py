@@ -139,12 +139,13 @@ def case_chronology(*, case: Case) -> list[ChronologyEntry]:
             Q(subject_case_id=case.pk)
             | Q(object_type="referrals.requestforsupport", object_id=str(case.request_id))
         )
+        .select_related("actor")
         .order_by("occurred_at", "id")
     )
     return [
         ChronologyEntry(
             occurred_at=e.occurred_at,
-            actor=e.actor_label,
+            actor=(e.actor.get_full_name() or e.actor_label) if e.actor else e.actor_label,
             code=e.code,
             summary=describe(e.code, e.details, e.changes),
         )

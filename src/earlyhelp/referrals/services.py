@@ -649,6 +649,7 @@ def allocate_request(
         changes={"status": [current.value, status]},
         details={
             "key_worker": worker.email,
+            "key_worker_name": worker.get_full_name() or worker.email,
             "case_id": case.pk,
             "on_time": bool(request.allocation_due_by and today <= request.allocation_due_by),
             "reason": reason,
