@@ -11,14 +11,15 @@ DEMO_SEED ?= 2026
 # Two workers: the machines this runs on have two cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format assets static migrate demo-data sign-ins chromium lock clean
+.PHONY: run test lint format assets static migrate chromium lock clean
 
 # The outbox worker sends queued messages (to files under var/mail by default) beside
 # the web server, and stops with it.
-run: $(VENV)/.installed build/.built static migrate demo-data sign-ins
+run: $(VENV)/.installed build/.built static
+	$(MANAGE) prepare_demo --families $(DEMO_FAMILIES) --staff $(DEMO_STAFF) --seed $(DEMO_SEED)
 	$(MANAGE) process_outbox --loop & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEMO_MODE=1 $(MANAGE) runserver --noreload 127.0.0.1:8000
+	DEMO_MODE=1 $(MANAGE) runserver --noreload --skip-checks 127.0.0.1:8000
 
 test: $(VENV)/.installed build/.built chromium lint
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -62,17 +63,6 @@ var/.static: build/.built $(VENV)/.installed $(shell find src/earlyhelp -path '*
 
 migrate: $(VENV)/.installed
 	$(MANAGE) migrate --verbosity 0
-
-# The Lancashire configuration and the synthetic demo set, on the first run only.
-demo-data: var/.demo-loaded
-
-var/.demo-loaded:
-	$(MANAGE) load_configuration configuration/lancashire.yaml
-	$(MANAGE) seed_demo --families $(DEMO_FAMILIES) --staff $(DEMO_STAFF) --seed $(DEMO_SEED)
-	touch $@
-
-sign-ins:
-	$(MANAGE) demo_sign_ins
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 chromium:
