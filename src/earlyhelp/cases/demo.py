@@ -47,7 +47,7 @@ class CaseworkSummary:
     cases: int
 
 
-def _members(family: Family, *, child_consent: bool) -> tuple[list, list]:
+def _members(family: Family, *, child_consent: bool, on: dt.date) -> tuple[list, list]:
     members, consents = [], []
     parent_key = None
     memberships = list(family.memberships.select_related("person").order_by("pk"))
@@ -69,9 +69,7 @@ def _members(family: Family, *, child_consent: bool) -> tuple[list, list]:
         if is_parent or child_consent:
             from earlyhelp.domain.consent import gives_own_consent
 
-            decides_own = is_parent or gives_own_consent(
-                membership.person.date_of_birth, timezone.localdate()
-            )
+            decides_own = is_parent or gives_own_consent(membership.person.date_of_birth, on)
             consents.append(
                 rfs.ConsentInput(
                     key, "share_information", True, key if decides_own else parent_key or key
@@ -82,11 +80,12 @@ def _members(family: Family, *, child_consent: bool) -> tuple[list, list]:
 
 def _submit(family: Family, *, actor, rng: random.Random, days_ago: int, consent: bool):
     organisation, role = rng.choice(REFERRERS)
-    members, consents = _members(family, child_consent=consent)
+    received_at = timezone.now() - dt.timedelta(days=days_ago, hours=rng.randint(1, 6))
+    members, consents = _members(family, child_consent=consent, on=timezone.localdate(received_at))
     return rfs.submit_request(
         actor=actor,
         route=rng.choice(["agency", "agency", "agency", "self", "mash", "step_down"]),
-        received_at=timezone.now() - dt.timedelta(days=days_ago, hours=rng.randint(1, 6)),
+        received_at=received_at,
         referrer=rfs.ReferrerInput(
             name=f"Demo Referrer {rng.randint(1, 99)}",
             organisation=organisation,
