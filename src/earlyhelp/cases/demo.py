@@ -14,6 +14,7 @@ from earlyhelp.accounts.roles import Role
 from earlyhelp.cases import services as case_services
 from earlyhelp.cases.models import Agency
 from earlyhelp.configuration.models import OutcomesStar
+from earlyhelp.domain.consent import gives_own_consent
 from earlyhelp.people.models import Family, Relationship
 from earlyhelp.referrals import services as rfs
 
@@ -67,8 +68,6 @@ def _members(family: Family, *, child_consent: bool, on: dt.date) -> tuple[list,
             )
         )
         if is_parent or child_consent:
-            from earlyhelp.domain.consent import gives_own_consent
-
             decides_own = is_parent or gives_own_consent(membership.person.date_of_birth, on)
             consents.append(
                 rfs.ConsentInput(
