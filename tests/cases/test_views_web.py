@@ -12,16 +12,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from earlyhelp.cases import web
 from earlyhelp.cases.errors import StaleRecord, StepNotReady
-from earlyhelp.cases.forms import CaseForm, GovukDateField, RadioSelect
+from earlyhelp.core.forms import GovukDateField
 from earlyhelp.domain.casework import TransitionNotAllowed
 
 
-class ExampleForm(CaseForm):
+class ExampleForm(forms.Form):
     occurred_on = GovukDateField(label="Date", noun="the date of the contact")
     notes = forms.CharField(required=False)
     discussion = forms.CharField(required=False)
     scores_home = forms.IntegerField(required=False)
-    kind = forms.ChoiceField(choices=[("a", "A")], widget=RadioSelect, required=False)
+    kind = forms.ChoiceField(choices=[("a", "A")], widget=forms.RadioSelect, required=False)
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

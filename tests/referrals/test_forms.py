@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from earlyhelp.core.forms import parse_date_parts
 from earlyhelp.referrals.errors import NotInServiceArea
 from earlyhelp.referrals.forms import (
     Intake,
     TimeOfDayField,
     WithdrawForm,
-    parse_date_parts,
     place_errors,
 )
 from earlyhelp.referrals.views import deadline_tag

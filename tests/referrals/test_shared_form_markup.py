@@ -1,6 +1,6 @@
 """Bugs in the shared GOV.UK form rendering (core/forms.py and
 templates/django/forms/widgets/), pinned here by the Requests for Support developer.
-The referrals and cases forms work around both; the fixes belong in the shared code."""
+Both are fixed in the shared code, which the referrals and cases forms now use as it is."""
 
 from __future__ import annotations
 

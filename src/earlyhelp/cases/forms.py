@@ -1,12 +1,8 @@
 """Forms of the case pages. They parse what a person typed; the rules are in
 cases/services.py, whose refusals come back onto these forms through cases/web.py.
-
-``GovukDateField`` is GOV.UK's date input (day, month and year as three fields), for any
-case page that asks for a date."""
+GOV.UK markup, and the date input (``GovukDateField``), are core's (core/forms.py)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -21,140 +17,15 @@ from earlyhelp.cases.models import (
     StarReadingKind,
 )
 from earlyhelp.configuration.models import CaseType, OutcomesStar, TfuCriterion
-from earlyhelp.core.forms import GovukBoundField
+from earlyhelp.core.forms import GovukDateField
 
 NUMERIC = {"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"}
-
-
-class CasesBoundField(GovukBoundField):
-    """GOV.UK's bound field, keeping the widget's own classes (such as a width) beside
-    the ones it adds."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        widget = widget or self.field.widget
-        classes = f"{attrs.get('class', '')} {widget.attrs.get('class', '')}".split()
-        if classes:
-            attrs["class"] = " ".join(dict.fromkeys(classes))
-        else:
-            attrs.pop("class", None)
-        return attrs
-
-
-class CaseForm(forms.Form):
-    """A form of the case pages: GOV.UK markup, keeping widget classes."""
-
-    bound_field_class = CasesBoundField
-
-
-# The shared GOV.UK radios and checkboxes templates (django/forms/widgets/) write each
-# option's label; Django's own option template would wrap the input in a second one.
-# These render only the input. Their names keep the bound field's widget_type.
-class RadioSelect(forms.RadioSelect):
-    option_template_name = "cases/widgets/choice_input.html"
-
-
-class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
-    option_template_name = "cases/widgets/choice_input.html"
-
-
-# ---------------------------------------------------------------- GOV.UK date input
-
-
-class GovukDateWidget(forms.MultiWidget):
-    """Day, month and year as three text inputs (the GOV.UK date input)."""
-
-    template_name = "cases/widgets/date_input.html"
-    PARTS = (("day", "Day", "govuk-input--width-2"),
-             ("month", "Month", "govuk-input--width-2"),
-             ("year", "Year", "govuk-input--width-4"))  # fmt: skip
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            {part: forms.TextInput(attrs=dict(NUMERIC)) for part, _, _ in self.PARTS}, attrs
-        )
-
-    def decompress(self, value):
-        if isinstance(value, dt.date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-    def first_input_id(self, auto_id: str) -> str:
-        return f"{auto_id}_day"
-
-    def get_context(self, name, value, attrs):
-        attrs = dict(attrs or {})
-        has_error = attrs.pop("data-govuk-error", False)
-        context = super().get_context(name, value, attrs)
-        context["widget"]["attrs"].pop("class", None)
-        id_ = context["widget"]["attrs"].get("id")
-        for sub, (part, label, width) in zip(
-            context["widget"]["subwidgets"], self.PARTS, strict=True
-        ):
-            classes = ["govuk-input", "govuk-date-input__input", width]
-            if has_error:
-                classes.append("govuk-input--error")
-            sub["attrs"]["class"] = " ".join(classes)
-            sub["attrs"].pop("aria-describedby", None)
-            if id_:
-                sub["attrs"]["id"] = f"{id_}_{part}"
-            sub["label"] = label
-        return context
-
-
-class GovukDateBoundField(CasesBoundField):
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        attrs.pop("class", None)
-        if self.errors:
-            # Read (and removed) by GovukDateWidget: red borders on the three inputs.
-            attrs["data-govuk-error"] = True
-        return attrs
-
-
-class GovukDateField(forms.MultiValueField):
-    """A date typed as day, month and year, with GOV.UK's error messages.
-
-    ``noun`` names the date in messages: "the date of the contact" gives "Enter the date
-    of the contact", "The date of the contact must include a month", and so on.
-    """
-
-    widget = GovukDateWidget
-    bound_field_class = GovukDateBoundField
-
-    def __init__(self, *, noun: str = "the date", **kwargs):
-        self.noun = noun
-        kwargs.setdefault("help_text", "For example, 27 3 2025")
-        error_messages = {"required": f"Enter {noun}", **kwargs.pop("error_messages", {})}
-        parts = [forms.CharField(required=False, strip=True) for _ in range(3)]
-        super().__init__(
-            fields=parts, require_all_fields=False, error_messages=error_messages, **kwargs
-        )
-
-    def compress(self, data_list):
-        if not data_list:
-            return None
-        day, month, year = (str(v or "").strip() for v in data_list)
-        missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
-        noun = self.noun[:1].upper() + self.noun[1:]
-        if missing:
-            raise forms.ValidationError(
-                f"{noun} must include a {' and '.join(missing)}", code="incomplete"
-            )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise forms.ValidationError(f"{noun} must be a real date", code="invalid")
-        if len(year) != 4:
-            raise forms.ValidationError("Year must include 4 numbers", code="invalid")
-        try:
-            return dt.date(int(year), int(month), int(day))
-        except ValueError:
-            raise forms.ValidationError(f"{noun} must be a real date", code="invalid") from None
 
 
 # ---------------------------------------------------------------- contacts
 
 
-class ContactForm(CaseForm):
+class ContactForm(forms.Form):
     """A visit or other contact with the family."""
 
     occurred_on = GovukDateField(label="Date of the contact", noun="the date of the contact")
@@ -171,7 +42,7 @@ class ContactForm(CaseForm):
     contact_type = forms.ChoiceField(
         label="Type of contact",
         choices=ContactType.choices,
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose the type of contact"},
     )
     duration_minutes = forms.IntegerField(
@@ -187,7 +58,7 @@ class ContactForm(CaseForm):
         label="Family members who took part",
         required=False,
         coerce=int,
-        widget=CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Attendees must be members of the family"},
     )
     other_attendees = forms.CharField(
@@ -229,7 +100,7 @@ def _text(label: str, hint: str = "", rows: int = 5) -> forms.CharField:
     )
 
 
-class AssessmentForm(CaseForm):
+class AssessmentForm(forms.Form):
     """The CAF draft: the three domains of the assessment triangle, the voices of the
     child and parents, the wider family, TFU criteria and worklessness."""
 
@@ -252,7 +123,7 @@ class AssessmentForm(CaseForm):
         queryset=TfuCriterion.objects.all(),
         to_field_name="number",
         required=False,
-        widget=CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={
             "invalid_choice": "Choose TFU criteria from the list",
             "invalid_pk_value": "Choose TFU criteria from the list",
@@ -284,16 +155,16 @@ class AssessmentForm(CaseForm):
         ]
 
 
-class ConsentForm(CaseForm):
+class ConsentForm(forms.Form):
     consent = forms.ChoiceField(
         label="Has the family given consent to the CAF?",
         choices=[("given", "Yes, consent given"), ("refused", "No, consent refused")],
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose whether the family gave consent"},
     )
 
 
-class ConsentRefusalDecisionForm(CaseForm):
+class ConsentRefusalDecisionForm(forms.Form):
     decision = forms.CharField(
         label="Your decision",
         help_text="What happens next, now that the family has refused consent to the CAF",
@@ -302,14 +173,14 @@ class ConsentRefusalDecisionForm(CaseForm):
     )
 
 
-class EmploymentAdvisorForm(CaseForm):
+class EmploymentAdvisorForm(forms.Form):
     outcome = forms.ChoiceField(
         label="Contact with the Employment Advisor",
         choices=[
             (EmploymentAdvisorContact.MADE, "Made"),
             (EmploymentAdvisorContact.DECLINED, "Declined by the family"),
         ],
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose whether the contact was made or declined"},
     )
     note = forms.CharField(
@@ -317,7 +188,7 @@ class EmploymentAdvisorForm(CaseForm):
     )
 
 
-class ConfirmForm(CaseForm):
+class ConfirmForm(forms.Form):
     """No fields: carries a service's refusal to the error summary."""
 
 
@@ -330,13 +201,13 @@ def default_star() -> OutcomesStar | None:
     return stars.filter(is_default=True).first() or stars.first()
 
 
-class StarReadingForm(CaseForm):
+class StarReadingForm(forms.Form):
     """An Outcomes Star reading: when, and a score for each area of the Star."""
 
     kind = forms.ChoiceField(
         label="When was the Star taken?",
         choices=StarReadingKind.choices,
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose when the Star was taken"},
     )
     taken_on = GovukDateField(label="Date the Star was taken", noun="the date the Star was taken")
@@ -388,13 +259,13 @@ class StaffChoiceField(forms.ModelChoiceField):
         return f"{name} ({open_cases} open case{'' if open_cases == 1 else 's'})"
 
 
-class DecisionForm(CaseForm):
+class DecisionForm(forms.Form):
     """The decision after assessment, with what each level needs."""
 
     level = forms.ChoiceField(
         label="Level of need",
         choices=Level.choices,
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose the level of need"},
     )
     # Level 1
@@ -435,7 +306,7 @@ class DecisionForm(CaseForm):
         coerce=lambda value: value == "yes",
         empty_value=None,
         required=False,
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
     )
     csc_reference = forms.CharField(
         label="Children's Social Care reference (if a referral was made)",
@@ -448,7 +319,7 @@ class DecisionForm(CaseForm):
         label="Case type",
         queryset=CaseType.objects.all(),
         to_field_name="code",
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
         empty_label=None,
         error_messages={"required": "Choose the case type"},
     )

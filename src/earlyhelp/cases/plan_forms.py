@@ -13,9 +13,10 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from django import forms
 
-from earlyhelp.cases.forms import NUMERIC, GovukDateField
+from earlyhelp.cases.forms import NUMERIC
 from earlyhelp.cases.models import ActionStatus, Agency, ClosureReason, PlanAction, ReviewOutcome
 from earlyhelp.configuration.models import OutcomesStar, ServiceOutcome
+from earlyhelp.core.forms import GovukDateField
 
 
 def time_field(*, label: str, required_message: str) -> forms.TimeField:

@@ -1,5 +1,5 @@
-"""Helpers that case pages share: putting a service's refusal on a form, the GOV.UK
-error summary's links, and rendering a form page.
+"""Helpers that case pages share: putting a service's refusal on a form, and rendering a
+form page with its GOV.UK error summary (built by core/forms.py).
 
 A page calls a service inside ``errors_onto(form)``; whatever the service refuses
 (``ValidationError``, a ``DomainError`` such as ``StepNotReady`` or ``StaleRecord``, or
@@ -29,6 +29,7 @@ from django.shortcuts import render
 
 from earlyhelp.cases.models import Status
 from earlyhelp.core.errors import DomainError
+from earlyhelp.core.forms import error_summary_items
 from earlyhelp.domain.casework import TransitionNotAllowed
 
 # What a service may refuse with, shown on the form rather than as an error page.
@@ -140,32 +141,10 @@ class errors_onto:  # lower case: used like contextlib's context managers
         return True
 
 
-def anchor_for(bound_field: forms.BoundField) -> str:
-    """The id of the input an error summary link should move to: the first of a group."""
-    widget = bound_field.field.widget
-    auto_id = bound_field.auto_id
-    if hasattr(widget, "first_input_id"):
-        return widget.first_input_id(auto_id)
-    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-        return f"{auto_id}_0"
-    return auto_id
-
-
 def error_summary(*forms_: forms.BaseForm | None) -> list[dict[str, str]]:
-    """The GOV.UK error summary's items: text, and the link to the field if there is one."""
-    items: list[dict[str, str]] = []
-    for form in forms_:
-        if form is None or not form.errors:
-            continue
-        for message in form.non_field_errors():
-            items.append({"text": message, "href": ""})
-        for bound_field in form:
-            for message in bound_field.errors:
-                if bound_field.is_hidden:
-                    items.append({"text": message, "href": ""})
-                else:
-                    items.append({"text": message, "href": f"#{anchor_for(bound_field)}"})
-    return items
+    """The error summary of a case page. A non-field error there is a service's refusal
+    about no field ("Someone else saved it"), so it is text, not a link."""
+    return error_summary_items(*forms_, non_field_href="")
 
 
 def render_form(
@@ -175,7 +154,7 @@ def render_form(
     *,
     status: int | None = None,
 ) -> HttpResponse:
-    """Render a form page with its error summary (``cases/_error_summary.html`` reads
+    """Render a form page with its error summary (``components/error_summary.html`` reads
     ``error_summary``). A form with errors answers 200, as GOV.UK pages do."""
     context = {**context, "error_summary": error_summary(context.get("form"))}
     return render(request, template, context, status=status)

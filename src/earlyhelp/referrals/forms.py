@@ -15,7 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from earlyhelp.configuration.models import TargetGroup, TfuCriterion
-from earlyhelp.core.forms import GovukBoundField
+from earlyhelp.core.forms import GovukDateField, form_error_items
 from earlyhelp.domain.consent import Purpose
 from earlyhelp.people.models import Gender, Relationship
 from earlyhelp.people.validators import validate_postcode
@@ -28,104 +28,13 @@ ROWS_ALWAYS_SHOWN = 2
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 
 
-class BoundField(GovukBoundField):
-    """Keeps a widget's own classes (widths) beside the GOV.UK ones."""
+class MatchInput(forms.HiddenInput):
+    """A member row's answer to "Is this the same person?": hidden, but shown as radios
+    (``<id>_0``, ``<id>_1``...) by _member_row.html when there are people to choose from."""
 
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        widget = widget or self.field.widget
-        classes = f"{attrs.get('class', '')} {widget.attrs.get('class', '')}".split()
-        if classes:
-            attrs["class"] = " ".join(dict.fromkeys(classes))
-        return attrs
-
-
-class ReferralForm(forms.Form):
-    bound_field_class = BoundField
-
-
-# The shared GOV.UK radios and checkboxes templates write each option's label; Django's
-# own option template would wrap the input in a second one. These render the input only,
-# and keep Django's class names so the bound field's widget_type still applies.
-class RadioSelect(forms.RadioSelect):
-    option_template_name = "referrals/widgets/choice_input.html"
-
-
-class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
-    option_template_name = "referrals/widgets/choice_input.html"
-
-
-class GovukDateInput(forms.Widget):
-    """Day, month and year as three text inputs: GOV.UK's date input pattern."""
-
-    template_name = "referrals/widgets/date_input.html"
-    use_fieldset = True
-    parts = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        if isinstance(value, dt.date):
-            values = [str(value.day), str(value.month), str(value.year)]
-        elif isinstance(value, list | tuple):
-            values = [str(v or "") for v in [*value, "", "", ""][:3]]
-        else:
-            values = ["", "", ""]
-        id_ = context["widget"]["attrs"].get("id", "")
-        context["widget"]["invalid"] = context["widget"]["attrs"].get("aria-invalid") == "true"
-        context["widget"]["parts"] = [
-            {
-                "name": f"{name}_{part}",
-                "id": f"{id_}_{part}" if id_ else "",
-                "label": label,
-                "width": width,
-                "value": values[index],
-            }
-            for index, (part, label, width) in enumerate(self.parts)
-        ]
-        return context
-
-    def value_from_datadict(self, data, files, name):
-        return [data.get(f"{name}_{part}", "") for part, _, _ in self.parts]
-
-    def value_omitted_from_data(self, data, files, name):
-        return not any(f"{name}_{part}" in data for part, _, _ in self.parts)
-
-    def id_for_label(self, id_):
-        return f"{id_}_day" if id_ else ""
-
-
-def parse_date_parts(parts: list[str] | tuple[str, ...], *, noun: str) -> dt.date | None:
-    """A date from its day, month and year, or None when all three are empty; the
-    messages are GOV.UK's for the date input."""
-    day, month, year = (str(p or "").strip() for p in [*parts, "", "", ""][:3])
-    if not (day or month or year):
-        return None
-    missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
-    if missing:
-        raise ValidationError(f"{noun} must include a {' and '.join(missing)}", code="incomplete")
-    if not (day.isdigit() and month.isdigit() and year.isdigit()):
-        raise ValidationError(f"{noun} must be a real date", code="invalid")
-    if len(year) != 4:
-        raise ValidationError("Year must include 4 numbers", code="invalid_year")
-    try:
-        return dt.date(int(year), int(month), int(day))
-    except ValueError:
-        raise ValidationError(f"{noun} must be a real date", code="invalid") from None
-
-
-class GovukDateField(forms.Field):
-    """A date typed as day, month and year."""
-
-    widget = GovukDateInput
-
-    def __init__(self, *, noun: str, **kwargs):
-        self.noun = noun
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, dt.date) or value in self.empty_values:
-            return value or None
-        return parse_date_parts(value, noun=self.noun)
+    def first_input_id(self, auto_id: str) -> str:
+        """Where an error summary link goes (core.forms.anchor_for): the first radio."""
+        return f"{auto_id}_0"
 
 
 TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
@@ -188,13 +97,13 @@ def _email(label: str) -> forms.EmailField:
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class IntakeForm(ReferralForm):
+class IntakeForm(forms.Form):
     """Everything on a Request for Support except its people."""
 
     route = forms.ChoiceField(
         label="How did the request come in?",
         choices=Route.choices,
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select how the request came in"},
     )
     received_on = GovukDateField(
@@ -240,18 +149,18 @@ class IntakeForm(ReferralForm):
         label="Priority target groups (optional)",
         help_text="Select all that apply",
         required=False,
-        widget=CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
     )
     tfu_criteria = forms.MultipleChoiceField(
         label="Troubled Families criteria met (optional)",
         help_text="Select all that apply",
         required=False,
-        widget=CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
     )
     caf_exists = forms.ChoiceField(
         label="Does the family already have a CAF?",
         choices=YES_NO,
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select yes if the family already has a CAF"},
     )
     caf_urn = _text("URN of the CAF", width=20, max_length=40)
@@ -335,7 +244,7 @@ ABOUT_CHOICES = [
 NEW_PERSON = "new"
 
 
-class MemberForm(ReferralForm):
+class MemberForm(forms.Form):
     """One person on the request, with their consent to share information."""
 
     first_name = _text("First name", max_length=100, attrs={"autocomplete": "off"})
@@ -357,14 +266,14 @@ class MemberForm(ReferralForm):
         help_text="Select all that apply",
         choices=ABOUT_CHOICES,
         required=False,
-        widget=CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple,
     )
     preferred_language = _text("Preferred language", max_length=60, initial="English")
     school_or_setting = _text("School or setting (optional)", width=None)
     consent = forms.ChoiceField(
         label="Consent to share information",
         choices=CONSENT_CHOICES,
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select whether consent to share information was given"},
     )
     consent_given_by = forms.ChoiceField(
@@ -375,7 +284,7 @@ class MemberForm(ReferralForm):
     )
     # "new", or the id of a person already known; rendered by hand as radios under the
     # row when the service found people who may be this one.
-    match = forms.CharField(required=False, widget=forms.HiddenInput)
+    match = forms.CharField(required=False, widget=MatchInput)
 
     # A row counts as filled in when any of these is; defaults alone leave it empty.
     FILLED_BY = (
@@ -606,12 +515,13 @@ class Intake:
 
     def summary(self) -> list[dict[str, str]]:
         """The error summary, in page order."""
-        items = form_errors(self.form, self.form.BEFORE_MEMBERS, fallback="#request-form")
+        form = self.form
+        items = form_error_items(form, form.BEFORE_MEMBERS, non_field_href="#request-form")
         items += [{"href": "#members", "text": m} for m in self.member_errors]
         items += [{"href": "#members", "text": m} for m in self.members.non_form_errors()]
         for row in self.members.forms:
-            items += form_errors(row, fallback=f"#person-{row.row}")
-        items += form_errors(self.form, self.form.AFTER_MEMBERS, non_field=False)
+            items += form_error_items(row, non_field_href=f"#person-{row.row}")
+        items += form_error_items(form, form.AFTER_MEMBERS, non_field=False)
         return items
 
 
@@ -625,44 +535,16 @@ def _member_field(attribute: str) -> str | None:
     return None
 
 
-def field_anchor(bound_field) -> str:
-    """Where an error summary link for a field goes: the first input of a group."""
-    widget = bound_field.field.widget
-    if isinstance(widget, GovukDateInput):
-        return f"{bound_field.auto_id}_day"
-    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-        return f"{bound_field.auto_id}_0"
-    if bound_field.name == "match":
-        return f"{bound_field.auto_id}_0"
-    return bound_field.auto_id
-
-
-def form_errors(
-    form, names=None, *, fallback: str = "#main-content", non_field: bool = True
-) -> list[dict[str, str]]:
-    """A form's errors as error summary items: its non-field errors (linking to
-    ``fallback``) then each field's, in the order of ``names`` (all fields if None)."""
-    if not form.is_bound:
-        return []
-    items = []
-    if non_field:
-        items += [{"href": fallback, "text": m} for m in form.non_field_errors()]
-    for name in names or form.fields:
-        bound = form[name]
-        items += [{"href": f"#{field_anchor(bound)}", "text": m} for m in bound.errors]
-    return items
-
-
 def worker_label(worker) -> str:
     """A worker as a choice, e.g. Jo Bloggs, Preston Family Support: 12 open cases."""
     plural = "" if worker.open_cases == 1 else "s"
     return f"{worker}, {worker.staff.team.name}: {worker.open_cases} open case{plural}"
 
 
-class AllocateForm(ReferralForm):
+class AllocateForm(forms.Form):
     key_worker = forms.ChoiceField(
         label="Who will be the key worker?",
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select a key worker"},
     )
     reason = forms.CharField(
@@ -680,7 +562,7 @@ class AllocateForm(ReferralForm):
         return {"key_worker_id": "key_worker", "reason": "reason"}.get(key)
 
 
-class WithdrawForm(ReferralForm):
+class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label="Why is the request being withdrawn?",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -691,7 +573,7 @@ class WithdrawForm(ReferralForm):
         return "reason" if key == "reason" else None
 
 
-class ResubmitForm(ReferralForm):
+class ResubmitForm(forms.Form):
     """Consent to share information, per person on a returned request."""
 
     def __init__(self, *args, members=(), **kwargs):
@@ -705,7 +587,7 @@ class ResubmitForm(ReferralForm):
             self.fields[f"consent_{pid}"] = forms.ChoiceField(
                 label=f"Consent to share information about {name}",
                 choices=[("given", "Given"), ("refused", "Refused")],
-                widget=RadioSelect,
+                widget=forms.RadioSelect,
                 required=False,
             )
             self.fields[f"given_by_{pid}"] = forms.ChoiceField(

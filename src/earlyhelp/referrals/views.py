@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from earlyhelp.audit.services import record_denied
 from earlyhelp.cases.errors import AlreadyAllocated
 from earlyhelp.core.errors import DomainError
+from earlyhelp.core.forms import form_error_items, parse_date_parts
 from earlyhelp.domain.casework import TransitionNotAllowed
 from earlyhelp.domain.consent import Purpose, age_on
 from earlyhelp.referrals import selectors, services
@@ -32,8 +33,6 @@ from earlyhelp.referrals.forms import (
     MemberForm,
     ResubmitForm,
     WithdrawForm,
-    form_errors,
-    parse_date_parts,
     place_errors,
 )
 from earlyhelp.referrals.models import RequestForSupport, Status
@@ -249,7 +248,7 @@ def _render_intake(request, intake: Intake):
             "member_errors": [*intake.member_errors, *members.non_form_errors()]
             if members.is_bound
             else [],
-            "error_list": intake.summary(),
+            "error_summary": intake.summary(),
         },
     )
 
@@ -421,7 +420,7 @@ def allocate(request, request_id: int):
             "form": form,
             "workers": workers,
             "open_for_allocation": open_for_allocation,
-            "error_list": form_errors(form, fallback="#main-content"),
+            "error_summary": form_error_items(form, non_field_href="#main-content"),
         },
     )
 
@@ -478,7 +477,7 @@ def resubmit(request, request_id: int):
             "form": form,
             "rows": rows,
             "returned": returned,
-            "error_list": form_errors(form, fallback="#consent-grid"),
+            "error_summary": form_error_items(form, non_field_href="#consent-grid"),
         },
     )
 
@@ -517,6 +516,6 @@ def withdraw(request, request_id: int):
             "rfs": rfs,
             "form": form,
             "withdrawable": withdrawable,
-            "error_list": form_errors(form, fallback="#main-content"),
+            "error_summary": form_error_items(form, non_field_href="#main-content"),
         },
     )
