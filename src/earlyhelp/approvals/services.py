@@ -52,7 +52,12 @@ def request_approval(*, kind: Kind, case, requested_by, approver, note: str = ""
         actor=requested_by,
         code="approval.requested",
         instance=approval,
-        details={"kind": kind, "approver": approver.email, "note": note},
+        details={
+            "kind": kind,
+            "approver": approver.email,
+            "approver_name": approver.get_full_name() or approver.email,
+            "note": note,
+        },
         subject_case_id=case.pk,
         subject_family_id=case.family_id,
     )

@@ -32,7 +32,7 @@ DESCRIPTIONS: dict[str, str] = {
     "case.closed": "Case closed",
     "case.closure_rejected": "Closure not agreed: {comments}",
     "case.level_1_closure_rejected": "Level 1 closure not agreed: {comments}",
-    "approval.requested": "Approval requested from {approver}",
+    "approval.requested": "Approval requested from {approver_name}",
     "approval.approved": "Approved",
     "approval.rejected": "Rejected: {comments}",
     "safeguarding.raised": "Safeguarding concern raised: child needs protection",
@@ -58,7 +58,7 @@ def _readable(value: Any) -> Any:
 
 def _labels() -> dict[str, dict[str, str]]:
     """The words for the coded values that events carry in their details."""
-    from earlyhelp.cases.models import ClosureReason, ContactType, ReviewOutcome, StarReadingKind
+    from earlyhelp.cases.models import ClosureReason, ContactType, ReviewOutcome
     from earlyhelp.referrals.models import Route
 
     return {
@@ -66,7 +66,6 @@ def _labels() -> dict[str, dict[str, str]]:
         "type": dict(ContactType.choices),
         "reason": dict(ClosureReason.choices),
         "outcome": dict(ReviewOutcome.choices),
-        "kind": dict(StarReadingKind.choices),
     }
 
 
