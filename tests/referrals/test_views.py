@@ -1002,3 +1002,27 @@ def test_withdraw_is_refused_to_another_district(client, world):
     response = client.post(f"/requests/{request.pk}/withdraw/", {"reason": "No"})
 
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_intake_records_consent_for_each_purpose_answered(client, world):
+    client.force_login(world.business_support)
+    parent = {**PARENT, "consent_assessment": "given", "consent_referral_on": "refused"}
+    child = {**CHILD, "consent_assessment": "given"}
+
+    response = client.post("/requests/new/", intake_data(members=(parent, child)))
+
+    assert response.status_code == 302
+    rfs = RequestForSupport.objects.get()
+    recorded = {
+        (c.person.first_name, c.purpose, c.given, c.given_by.first_name)
+        for c in rfs.consents.select_related("person", "given_by")
+    }
+    assert recorded == {
+        ("Sam", "share_information", True, "Sam"),
+        ("Sam", "assessment", True, "Sam"),
+        ("Sam", "referral_on", False, "Sam"),
+        ("Alex", "share_information", True, "Sam"),
+        ("Alex", "assessment", True, "Sam"),
+    }
+    assert rfs.status == Status.AWAITING_ALLOCATION

@@ -245,7 +245,7 @@ NEW_PERSON = "new"
 
 
 class MemberForm(forms.Form):
-    """One person on the request, with their consent to share information."""
+    """One person on the request, with their consent for each purpose."""
 
     first_name = _text("First name", max_length=100, attrs={"autocomplete": "off"})
     last_name = _text("Last name", max_length=100, attrs={"autocomplete": "off"})
@@ -276,6 +276,18 @@ class MemberForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether consent to share information was given"},
     )
+    consent_assessment = forms.ChoiceField(
+        label="Consent to an assessment (optional)",
+        choices=CONSENT_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    consent_referral_on = forms.ChoiceField(
+        label="Consent to a referral on to another service (optional)",
+        choices=CONSENT_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     consent_given_by = forms.ChoiceField(
         label="Who gave or refused consent",
         help_text="Young people of 13 or over decide for themselves; a parent or carer "
@@ -295,12 +307,20 @@ class MemberForm(forms.Form):
         "about",
         "school_or_setting",
         "consent",
+        "consent_assessment",
+        "consent_referral_on",
         "consent_given_by",
         "match",
     )
     IDENTITY = ("first_name", "last_name", "date_of_birth")
     DETAILS = ("gender", "relationship", "about", "preferred_language", "school_or_setting")
-    CONSENT = ("consent", "consent_given_by")
+    CONSENT = ("consent", "consent_assessment", "consent_referral_on", "consent_given_by")
+    # Each consent question and the purpose it records.
+    PURPOSES = (
+        ("consent", Purpose.SHARE_INFORMATION),
+        ("consent_assessment", Purpose.ASSESSMENT),
+        ("consent_referral_on", Purpose.REFERRAL_ON),
+    )
 
     def __init__(self, *args, row: int = 0, people: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -316,7 +336,8 @@ class MemberForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("consent") in ("given", "refused") and not cleaned.get("consent_given_by"):
+        decided = any(cleaned.get(name) in ("given", "refused") for name, _ in self.PURPOSES)
+        if decided and not cleaned.get("consent_given_by"):
             self.add_error("consent_given_by", "Select who gave or refused consent")
         match = cleaned.get("match", "")
         if match and match != NEW_PERSON and not match.isdigit():
@@ -464,22 +485,24 @@ class Intake:
         return inputs
 
     def consent_inputs(self) -> list[services.ConsentInput]:
-        """Consent to share information given or refused, per filled row."""
+        """Consent given or refused, per filled row and purpose."""
         self.consent_rows = []
         inputs = []
         for row in self.members.filled():
-            decision = row.cleaned_data.get("consent")
-            if decision not in ("given", "refused"):
-                continue
-            inputs.append(
-                services.ConsentInput(
-                    member_key=row.key,
-                    purpose=Purpose.SHARE_INFORMATION,
-                    given=decision == "given",
-                    given_by_key=row.given_by_key(),
+            for name, purpose in row.PURPOSES:
+                decision = row.cleaned_data.get(name)
+                if decision not in ("given", "refused"):
+                    continue
+                inputs.append(
+                    services.ConsentInput(
+                        member_key=row.key,
+                        purpose=purpose,
+                        given=decision == "given",
+                        given_by_key=row.given_by_key(),
+                    )
                 )
-            )
-            self.consent_rows.append(row)
+                # The service names consent errors by position in this list.
+                self.consent_rows.append(row)
         return inputs
 
     def place_service_errors(self, error: ValidationError) -> None:
