@@ -226,9 +226,8 @@ def star_scores(value: int = 4) -> dict[str, int]:
     return dict.fromkeys(STAR_AREAS, value)
 
 
-def assessed_case(world: World) -> Case:
-    """A case whose assessment is complete: visit, consent, domains, baseline Star."""
-    case = open_case(world)
+def prepare_assessment(case: Case, *, consent: bool = True) -> None:
+    """Initial visit, CAF consent, the four required domains and the baseline Star."""
     worker = case.key_worker
     case_services.record_contact(
         actor=worker,
@@ -238,7 +237,7 @@ def assessed_case(world: World) -> Case:
         duration_minutes=90,
         notes="Initial visit with mum and Alex",
     )
-    case_services.record_caf_consent(actor=worker, case_id=case.pk, given=True)
+    case_services.record_caf_consent(actor=worker, case_id=case.pk, given=consent)
     case_services.update_assessment(
         actor=worker,
         case_id=case.pk,
@@ -256,6 +255,12 @@ def assessed_case(world: World) -> Case:
         taken_on=timezone.localdate(),
         scores=star_scores(3),
     )
-    case_services.complete_assessment(actor=worker, case_id=case.pk)
+
+
+def assessed_case(world: World) -> Case:
+    """A case whose assessment is complete: visit, consent, domains, baseline Star."""
+    case = open_case(world)
+    prepare_assessment(case)
+    case_services.complete_assessment(actor=case.key_worker, case_id=case.pk)
     case.refresh_from_db()
     return case

@@ -44,7 +44,7 @@ from earlyhelp.referrals.models import RequestForSupport, UrnSequence
 from earlyhelp.referrals.models import Status as RequestStatus
 from earlyhelp.tasks.models import Kind as TaskKind
 from earlyhelp.tasks.models import Task
-from tests.casework import assessed_case, open_case, star_scores, submit
+from tests.casework import assessed_case, open_case, prepare_assessment, star_scores, submit
 from tests.factories import make_staff
 
 LONDON = ZoneInfo("Europe/London")
@@ -87,37 +87,6 @@ def consents_by_person_id(request: RequestForSupport) -> list[rfs.ConsentInput]:
         rfs.ConsentInput(str(m.person_id), "share_information", True, str(parent))
         for m in request.members.all()
     ]
-
-
-def ready_to_complete(case: Case, *, consent: bool = True) -> None:
-    """Initial visit, CAF consent, the four required domains and the baseline Star."""
-    worker = case.key_worker
-    services.record_contact(
-        actor=worker,
-        case_id=case.pk,
-        occurred_at=timezone.now(),
-        contact_type="home_visit",
-        duration_minutes=60,
-        notes="Initial visit",
-    )
-    services.record_caf_consent(actor=worker, case_id=case.pk, given=consent)
-    services.update_assessment(
-        actor=worker,
-        case_id=case.pk,
-        fields={
-            "child_development_needs": "Sleep routine",
-            "parenting_capacity_needs": "Boundaries",
-            "family_environment_needs": "Damp housing",
-            "voice_of_child": "Wants to sleep better",
-        },
-    )
-    services.record_star_reading(
-        actor=worker,
-        case_id=case.pk,
-        kind="baseline",
-        taken_on=timezone.localdate(),
-        scores=star_scores(3),
-    )
 
 
 def decide_level_1(case: Case) -> None:
@@ -657,7 +626,7 @@ def test_safeguarding_flag_stays_until_every_concern_has_an_outcome(world):
 
 def test_refused_caf_consent_goes_to_the_line_manager_and_blocks_completion(world):
     case = open_case(world)
-    ready_to_complete(case, consent=False)
+    prepare_assessment(case, consent=False)
 
     task = open_tasks(case=case, kind=TaskKind.CAF_CONSENT_REFUSED).get()
     assert task.assignee == world.manager
@@ -688,7 +657,7 @@ def test_refused_caf_consent_allows_level_1_or_3_4_but_not_level_2(world):
     cases = []
     for _ in range(3):
         case = open_case(world)
-        ready_to_complete(case, consent=False)
+        prepare_assessment(case, consent=False)
         services.record_consent_refusal_decision(
             actor=world.manager, case_id=case.pk, decision="Decide on what we know"
         )
@@ -725,7 +694,7 @@ def test_refused_caf_consent_allows_level_1_or_3_4_but_not_level_2(world):
 )
 def test_worklessness_requires_employment_advisor_contact_before_completion(world, outcome):
     case = open_case(world)
-    ready_to_complete(case)
+    prepare_assessment(case)
     services.update_assessment(actor=case.key_worker, case_id=case.pk, worklessness_identified=True)
 
     case.assessment.refresh_from_db()
