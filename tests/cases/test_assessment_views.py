@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from earlyhelp.audit.models import AuditEvent, Kind
 from earlyhelp.cases import services
 from earlyhelp.cases.models import Assessment, Case, Status
 from earlyhelp.tasks.models import Kind as TaskKind
 from earlyhelp.tasks.models import Task
-from tests.casework import open_case, star_scores
+from tests.casework import open_case, prepare_assessment
 
 STALE_MESSAGE = "Someone else saved this assessment after you opened it."
 
@@ -342,33 +341,7 @@ def test_an_employment_advisor_contact_when_none_is_needed_shows_the_message(cli
 
 def _ready_to_complete(world) -> Case:
     case = open_case(world)
-    worker = world.key_worker
-    services.record_contact(
-        actor=worker,
-        case_id=case.pk,
-        occurred_at=timezone.now(),
-        contact_type="home_visit",
-        duration_minutes=60,
-        notes="Visit",
-    )
-    services.record_caf_consent(actor=worker, case_id=case.pk, given=True)
-    services.update_assessment(
-        actor=worker,
-        case_id=case.pk,
-        fields={
-            "child_development_needs": "Sleep",
-            "parenting_capacity_needs": "Boundaries",
-            "family_environment_needs": "Housing",
-            "voice_of_child": "Wants to sleep",
-        },
-    )
-    services.record_star_reading(
-        actor=worker,
-        case_id=case.pk,
-        kind="baseline",
-        taken_on=timezone.localdate(),
-        scores=star_scores(3),
-    )
+    prepare_assessment(case)
     return case
 
 
