@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "earlyhelp.approvals",
     "earlyhelp.referrals",
     "earlyhelp.cases",
+    "earlyhelp.planning",
 ]
 
 MIDDLEWARE = [
