@@ -144,6 +144,9 @@ def _business_support_takes_the_request(page: Page, live_server, world: World) -
     page.get_by_role("group", name="Does the family already have a CAF?").get_by_label(
         "No", exact=True
     ).check()
+    # Let the live look-up of possible matches (htmx) finish first: the test server's
+    # in-memory SQLite database is shared between its threads.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Send the request", exact=True).click()
 
     summary = page.locator(".govuk-error-summary")
@@ -159,6 +162,9 @@ def _business_support_takes_the_request(page: Page, live_server, world: World) -
     _check(page, "New Request for Support form with a date of birth in the future")
 
     _fill_date(child, "Date of birth", dt.date(2018, 6, 1))
+    # Let the live look-up of possible matches (htmx) finish first: the test server's
+    # in-memory SQLite database is shared between its threads.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Send the request", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{FAMILY} family")
