@@ -5,7 +5,6 @@ messages and tasks created with it."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
@@ -44,6 +43,7 @@ from earlyhelp.cases.models import (
 )
 from earlyhelp.configuration.models import CaseType, OutcomesStar, ServiceOutcome, TfuCriterion
 from earlyhelp.configuration.selectors import service_calendar, service_settings, service_timescales
+from earlyhelp.core.actions import authorised_action
 from earlyhelp.domain import casework
 from earlyhelp.outbox.models import Kind as MessageKind
 from earlyhelp.outbox.services import queue_message
@@ -99,27 +99,14 @@ def _authorise(actor, case: Case, permission: str, source: str) -> None:
 
 
 def case_action(permission: str = "cases.work_on_case"):
-    """Authorise the user on the case before the action's transaction opens, so that a
-    refusal stays on the audit log; then run the action in one transaction."""
-
-    def decorate(func):
-        atomic = transaction.atomic(func)
-
-        @functools.wraps(func)
-        def wrapper(*, actor, case_id: int, source: str = "", **kwargs):
-            case = (
-                Case.objects.select_related("family", "team", "key_worker__staff")
-                .filter(pk=case_id)
-                .first()
-            )
-            if case is None:
-                raise Http404("No case with that reference.")
-            _authorise(actor, case, permission, source)
-            return atomic(actor=actor, case_id=case_id, source=source, **kwargs)
-
-        return wrapper
-
-    return decorate
+    """Authorise the user on the case before the action's transaction opens."""
+    return authorised_action(
+        queryset=lambda: Case.objects.select_related("family", "team", "key_worker__staff"),
+        id_argument="case_id",
+        permission=permission,
+        not_found="No case with that reference.",
+        refused="You do not have access to this case.",
+    )
 
 
 def _case_for_action(*, actor, case_id: int, source: str, permission="cases.work_on_case"):
@@ -1108,8 +1095,7 @@ def on_case_closure_decided(approval, *, actor, approved: bool) -> None:
     case = _lock_case(approval.case_id)
     before = case.status
     if approved:
-        casework.next_case_status("approve_closure", casework.CaseStatus(case.status))
-        case.status = Status.CLOSED
+        _set_status(case, "approve_closure")
         _close(case, actor=actor, reason="")
     else:
         case.status = case.status_before_closure or Status.PLANNING

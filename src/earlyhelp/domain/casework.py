@@ -68,8 +68,9 @@ CASE_TRANSITIONS: dict[str, dict[CaseStatus, CaseStatus]] = {
         CaseStatus.PLANNING: CaseStatus.CLOSURE_REQUESTED,
         CaseStatus.ESCALATED: CaseStatus.CLOSURE_REQUESTED,
     },
+    # A rejected closure goes back to the state before the request
+    # (Case.status_before_closure), so it has no fixed entry here.
     "approve_closure": {CaseStatus.CLOSURE_REQUESTED: CaseStatus.CLOSED},
-    "reject_closure": {},  # back to the state before the request: see Case.status_before_closure
     "reopen": {CaseStatus.CLOSED: CaseStatus.ASSESSMENT},
 }
 # Actions that need no change of state but only make sense in some states.

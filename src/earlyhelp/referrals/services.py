@@ -4,7 +4,6 @@ check and URN, resubmission, withdrawal and allocation (Appendix L, boxes 1-4)."
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from earlyhelp.cases.selectors import eligible_workers
 from earlyhelp.cases.services import open_case
 from earlyhelp.configuration.models import TargetGroup, TfuCriterion
 from earlyhelp.configuration.selectors import service_calendar, service_settings, service_timescales
+from earlyhelp.core.actions import authorised_action
 from earlyhelp.domain import casework, consent
 from earlyhelp.domain.people import format_urn, young_person_age_problem
 from earlyhelp.outbox.models import Kind as MessageKind
@@ -507,34 +507,14 @@ def _decide_on_consent(
 
 
 def request_action(permission: str):
-    """Authorise the user on the request before the action's transaction opens, so that
-    a refusal stays on the audit log; then run the action in one transaction."""
-
-    def decorate(func):
-        atomic = transaction.atomic(func)
-
-        @functools.wraps(func)
-        def wrapper(*, actor, request_id: int, source: str = "", **kwargs):
-            request = (
-                RequestForSupport.objects.select_related("family", "team__district")
-                .filter(pk=request_id)
-                .first()
-            )
-            if request is None:
-                raise Http404("No Request for Support with that reference.")
-            if not actor.has_perm(permission, request):
-                record_denied(
-                    actor=actor,
-                    object_type="referrals.requestforsupport",
-                    object_id=request.pk,
-                    source=source,
-                )
-                raise PermissionDenied("You cannot do this to this Request for Support.")
-            return atomic(actor=actor, request_id=request_id, source=source, **kwargs)
-
-        return wrapper
-
-    return decorate
+    """Authorise the user on the request before the action's transaction opens."""
+    return authorised_action(
+        queryset=lambda: RequestForSupport.objects.select_related("family", "team__district"),
+        id_argument="request_id",
+        permission=permission,
+        not_found="No Request for Support with that reference.",
+        refused="You cannot do this to this Request for Support.",
+    )
 
 
 def _lock_request(request_id: int) -> RequestForSupport:
