@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from earlyhelp.audit.models import AuditEvent, Kind
 from earlyhelp.cases import services
@@ -208,7 +209,7 @@ def test_refused_consent_makes_a_task_for_the_line_manager_and_says_so(client, w
     assert task.assignee == world.manager
     content = response.content.decode()
     assert "govuk-notification-banner--success" in content
-    assert f"sent to your line manager, {world.manager}," in content
+    assert escape(f"sent to your line manager, {world.manager},") in content
 
 
 @pytest.mark.django_db

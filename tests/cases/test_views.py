@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from earlyhelp.approvals.models import Approval
 from earlyhelp.approvals.models import Kind as ApprovalKind
@@ -182,7 +183,7 @@ def test_a_manager_sees_a_reports_caseload(client, world):
 
     assert response.status_code == 200
     assert [row["case"] for row in response.context["rows"]] == [case]
-    assert f"Caseload of {world.key_worker}" in response.content.decode()
+    assert escape(f"Caseload of {world.key_worker}") in response.content.decode()
     assert world.key_worker in response.context["reports"]
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from earlyhelp.accounts.roles import Role
 from earlyhelp.audit.models import AuditEvent, Kind
@@ -757,7 +758,7 @@ def test_allocate_page_lists_workers_with_their_open_cases(client, world):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"{world.key_worker}, Preston Family Support: 0 open cases" in html
+    assert escape(f"{world.key_worker}, Preston Family Support: 0 open cases") in html
     assert str(world.other_worker) not in html
 
 
