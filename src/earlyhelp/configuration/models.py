@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -31,6 +32,11 @@ class ServiceSettings(models.Model):
     working_weeks_per_year = models.PositiveSmallIntegerField(default=46)
     slots_per_week = models.PositiveSmallIntegerField(default=11)
     caseload_per_fte = models.PositiveSmallIntegerField(default=18)
+    assessment_counts_as = models.CharField(
+        max_length=10,
+        default="L2A",
+        help_text="The case type code a case still in assessment counts as in caseloads",
+    )
     plan_needs_approval = models.BooleanField(
         default=False, help_text="A Level 2 action plan needs the line manager's sign-off"
     )
@@ -72,6 +78,21 @@ class District(models.Model):
         default=list,
         blank=True,
         help_text="Outward postcodes (e.g. PR1) of addresses in this district",
+    )
+    # Approximate town-centre coordinates, for the distance from a family's district.
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+    )
+    longitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
     )
 
     class Meta:
@@ -139,6 +160,37 @@ class TargetGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Specialism(models.Model):
+    """A skill a key worker can hold (0-5, SEND, young carers ...), with what about a
+    request it matches: the children's ages, the target groups and/or SEND."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    min_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Matches a child aged at least this (years)"
+    )
+    max_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Matches a child aged at most this (years)"
+    )
+    target_groups = models.ManyToManyField(TargetGroup, blank=True, related_name="specialisms")
+    matches_send = models.BooleanField(
+        "matches SEND",
+        default=False,
+        help_text="Matches a request about special educational needs and/or disabilities",
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.min_age is not None and self.max_age is not None and self.max_age < self.min_age:
+            raise ValidationError({"max_age": "The highest age must not be below the lowest age"})
 
 
 class MarmotObjective(models.Model):

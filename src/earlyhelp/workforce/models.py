@@ -11,6 +11,8 @@ from django.db import models
 
 from earlyhelp.configuration.models import District
 
+FTE_MESSAGE = "FTE must be more than 0 and at most 1.0"
+
 
 class Grade(models.TextChoices):
     G4 = "G4", "Grade 4"
@@ -68,7 +70,10 @@ class StaffMember(models.Model):
         "FTE",
         max_digits=3,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1.00"))],
+        validators=[
+            MinValueValidator(Decimal("0.01"), message=FTE_MESSAGE),
+            MaxValueValidator(Decimal("1.00"), message=FTE_MESSAGE),
+        ],
     )
     line_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -76,6 +81,19 @@ class StaffMember(models.Model):
         null=True,
         blank=True,
         related_name="direct_reports",
+    )
+    specialisms = models.ManyToManyField(
+        "configuration.Specialism", blank=True, related_name="staff"
+    )
+    # Lower-case language names ("urdu", "polish"); English is assumed for everyone.
+    languages = models.JSONField(default=list, blank=True)
+    protected_hours = models.DecimalField(
+        "protected hours a week",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal("37.5"))],
+        help_text="Hours a week kept free of delivery (supervision, training, duty)",
     )
     is_synthetic = models.BooleanField(default=False, editable=False)
 
@@ -89,3 +107,50 @@ class StaffMember(models.Model):
     @property
     def district(self) -> District | None:
         return self.team.district if self.team_id else None
+
+
+class AbsenceKind(models.TextChoices):
+    ANNUAL_LEAVE = "annual_leave", "Annual leave"
+    SICKNESS = "sickness", "Sickness"
+    OTHER = "other", "Other absence"
+
+
+class Absence(models.Model):
+    """A worker away from work from one date to another, both included. Working days in
+    it reduce the worker's weekly capacity."""
+
+    worker = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="absences")
+    kind = models.CharField(max_length=20, choices=AbsenceKind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    note = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        indexes = [models.Index(fields=["worker", "start_date", "end_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="absence_ends_on_or_after_start",
+                violation_error_message="The end date must be on or after the start date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start_date:%d %b %Y} to {self.end_date:%d %b %Y}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
