@@ -13,6 +13,7 @@ clock, which is how a rota is written.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -137,7 +138,7 @@ def workers_throughout(slot: Interval, shifts: Sequence[Interval]) -> int:
         | {t for s in overlapping for t in (s.start, s.end) if slot.start < t < slot.end}
     )
     fewest = None
-    for start, end in zip(cuts, cuts[1:], strict=False):
+    for start, end in itertools.pairwise(cuts):
         piece = Interval(start, end)
         on = sum(1 for s in overlapping if s.covers(piece))
         fewest = on if fewest is None else min(fewest, on)
