@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "earlyhelp.referrals",
     "earlyhelp.cases",
     "earlyhelp.planning",
+    "earlyhelp.outreach",
+    "earlyhelp.centres",
 ]
 
 MIDDLEWARE = [
