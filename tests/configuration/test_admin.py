@@ -65,6 +65,8 @@ def test_moving_a_district_to_another_locality_in_the_admin_is_audited_with_befo
             "name": "Preston",
             "locality": new_locality.pk,
             "postcode_districts": '["PR1", "PR2"]',
+            "latitude": district.latitude,
+            "longitude": district.longitude,
         },
     )
 

@@ -145,8 +145,9 @@ def test_a_load_leaves_one_audit_event_with_the_counts():
     assert event.details["file"] == "test.yaml"
     assert event.details["configuration_version"] == "2026.1"
     # Settings, localities, districts, levels, case types, target groups, Marmot
-    # objectives, TFU criteria, outcomes, closure days, the Star and its areas.
-    expected = 1 + 5 + 12 + 4 + 4 + 17 + 6 + 6 + 5 + 6 + 1 + 10
+    # objectives, TFU criteria, outcomes, closure days, the Star and its areas, and the
+    # specialisms.
+    expected = 1 + 5 + 12 + 4 + 4 + 17 + 6 + 6 + 5 + 6 + 1 + 10 + 13
     assert event.details["created"] == summary.created == expected
     assert event.details["sections"]["districts"] == {
         "created": 12,

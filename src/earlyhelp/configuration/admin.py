@@ -24,6 +24,7 @@ from earlyhelp.configuration.models import (
     OutcomesStar,
     ServiceOutcome,
     ServiceSettings,
+    Specialism,
     StarArea,
     TargetGroup,
     TfuCriterion,
@@ -138,6 +139,13 @@ class CaseTypeAdmin(AuditedModelAdmin):
 class TargetGroupAdmin(AuditedModelAdmin):
     list_display = ["name", "code", "sort_order"]
     search_fields = ["name", "code"]
+
+
+@admin.register(Specialism)
+class SpecialismAdmin(AuditedModelAdmin):
+    list_display = ["name", "code", "min_age", "max_age", "matches_send", "sort_order"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["target_groups"]
 
 
 @admin.register(MarmotObjective)

@@ -76,6 +76,7 @@ class SettingsSpec:
     working_weeks_per_year: int
     slots_per_week: int
     caseload_per_fte: int
+    assessment_counts_as: str = "L2A"
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,8 @@ class DistrictSpec:
     name: str
     locality: str
     postcode_districts: tuple[str, ...]
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
     path: str = field(default="", compare=False, repr=False)
     line: int = field(default=0, compare=False, repr=False)
 
@@ -123,6 +126,21 @@ class CaseTypeSpec:
 class TargetGroupSpec:
     code: str
     name: str
+    sort_order: int
+    path: str = field(default="", compare=False, repr=False)
+    line: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class SpecialismSpec:
+    """A worker skill and what about a request it matches (ages, target groups, SEND)."""
+
+    code: str
+    name: str
+    min_age: int | None
+    max_age: int | None
+    target_groups: tuple[str, ...]
+    matches_send: bool
     sort_order: int
     path: str = field(default="", compare=False, repr=False)
     line: int = field(default=0, compare=False, repr=False)
@@ -209,6 +227,8 @@ class Configuration:
     closure_days: tuple[ClosureDaySpec, ...]
     # None when the file has no outcomes_stars section: the Stars already there are kept.
     outcomes_stars: tuple[OutcomesStarSpec, ...] | None = None
+    # None when the file has no specialisms section: the specialisms already there are kept.
+    specialisms: tuple[SpecialismSpec, ...] | None = None
     section_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -549,7 +569,7 @@ _SECTIONS_REQUIRED = (
     "tfu_criteria",
     "outcomes",
 )
-_SECTIONS_OPTIONAL = ("closure_days", "outcomes_stars")
+_SECTIONS_OPTIONAL = ("closure_days", "outcomes_stars", "specialisms")
 _TIMESCALES = (
     "allocation_working_days",
     "initial_visit_working_days",
@@ -558,6 +578,7 @@ _TIMESCALES = (
     "outcomes_star_review_weeks",
 )
 _CAPACITY = ("working_weeks_per_year", "slots_per_week", "caseload_per_fte")
+_CAPACITY_OPTIONAL = ("assessment_counts_as",)
 _SLUG_MESSAGE = "must use only letters, digits, hyphens and underscores"
 
 
@@ -627,8 +648,17 @@ def _settings(c: _Checker, root: _Map) -> SettingsSpec | None:
                 f"must be at least review_interval_weeks ({interval})",
             )
 
-    capacity = c.section(root, "capacity", required=_CAPACITY)
+    capacity = c.section(root, "capacity", required=_CAPACITY, optional=_CAPACITY_OPTIONAL)
     if capacity is not None:
+        # Checked against the case types in _check, once they are read.
+        values["assessment_counts_as"] = c.text(
+            capacity,
+            "capacity",
+            "assessment_counts_as",
+            max_length=10,
+            required=False,
+            default="L2A",
+        )
         values["working_weeks_per_year"] = c.integer(
             capacity, "capacity", "working_weeks_per_year", maximum=52
         )
@@ -673,7 +703,7 @@ def _districts(c: _Checker, root: _Map, localities: set[str] | None) -> list[Dis
             path,
             line,
             required=("code", "name", "locality"),
-            optional=("postcode_districts",),
+            optional=("postcode_districts", "latitude", "longitude"),
         )
         if m is None:
             continue
@@ -690,8 +720,27 @@ def _districts(c: _Checker, root: _Map, localities: set[str] | None) -> list[Dis
                 f"names locality {locality!r}, which is not in localities",
             )
         postcodes = _postcodes(c, m, path)
+        latitude = c.decimal(
+            m, path, "latitude", minimum=Decimal(-90), maximum=Decimal(90), places=5
+        )
+        longitude = c.decimal(
+            m, path, "longitude", minimum=Decimal(-180), maximum=Decimal(180), places=5
+        )
+        if ("latitude" in m) != ("longitude" in m):
+            c.report(path, line, "give both latitude and longitude of the centre, or neither")
         if len(c.problems) == before and None not in (code, name, locality):
-            specs.append(DistrictSpec(code, name, locality, postcodes, path=path, line=line))
+            specs.append(
+                DistrictSpec(
+                    code,
+                    name,
+                    locality,
+                    postcodes,
+                    latitude,
+                    longitude,
+                    path=path,
+                    line=line,
+                )
+            )
     c.unique(codes, "district code")
     c.unique(names, "district name")
     return specs
@@ -799,6 +848,66 @@ def _target_groups(c: _Checker, root: _Map) -> list[TargetGroupSpec]:
         if code is not None and name is not None:
             specs.append(TargetGroupSpec(code, name, sort_order=index, path=path, line=line))
     c.unique(codes, "target group code")
+    return specs
+
+
+_SPECIALISM_OPTIONAL = ("min_age", "max_age", "target_groups", "send")
+
+
+def _specialisms(
+    c: _Checker, root: _Map, target_groups: set[str] | None
+) -> list[SpecialismSpec] | None:
+    """The optional worker specialisms, each with the ages, target groups or SEND it
+    matches."""
+    if "specialisms" not in root:
+        return None
+    specs, codes, names = [], [], []
+
+    def group(value: Any, path: str, line: int) -> str | None:
+        if not isinstance(value, str) or not _SLUG.match(value):
+            c.report(path, line, f"{value!r} is not a target group code, like neglect")
+            return None
+        return value
+
+    for index, (path, line, item) in enumerate(c.items(root, "", "specialisms")):
+        m = c.fields(item, path, line, required=("code", "name"), optional=_SPECIALISM_OPTIONAL)
+        if m is None:
+            continue
+        before = len(c.problems)
+        code = _slug(c, m, path)
+        name = c.text(m, path, "name", max_length=120)
+        min_age = c.integer(m, path, "min_age", minimum=0, maximum=25, required=False)
+        max_age = c.integer(m, path, "max_age", minimum=0, maximum=25, required=False)
+        if min_age is not None and max_age is not None and max_age < min_age:
+            c.report(f"{path}.max_age", _line_of(m, "max_age"), "must not be below min_age")
+        groups = _references(
+            c,
+            m,
+            path,
+            "target_groups",
+            known=target_groups,
+            check=group,
+            section="target_groups",
+        )
+        send = c.boolean(m, path, "send", default=False)
+        codes.append((code, f"{path}.code", _line_of(m, "code")))
+        names.append((name, f"{path}.name", _line_of(m, "name")))
+        if len(c.problems) == before:
+            specs.append(
+                SpecialismSpec(
+                    code,
+                    name,
+                    min_age,
+                    max_age,
+                    groups or (),
+                    bool(send),
+                    sort_order=index,
+                    path=path,
+                    line=line,
+                )
+            )
+    c.unique(codes, "specialism code")
+    c.unique(names, "specialism name")
     return specs
 
 
@@ -1019,6 +1128,23 @@ def _star_areas(
     return tuple(areas)
 
 
+def _check_assessment_type(
+    c: _Checker, root: _Map, settings: SettingsSpec | None, case_types: list[CaseTypeSpec]
+) -> None:
+    """A case in assessment must count as one of the configured case types."""
+    capacity = root.get("capacity")
+    if settings is None or not isinstance(capacity, _Map) or not case_types:
+        return
+    codes = [t.code for t in case_types]
+    if settings.assessment_counts_as not in codes:
+        c.report(
+            "capacity.assessment_counts_as",
+            _line_of(capacity, "assessment_counts_as"),
+            f"names case type {settings.assessment_counts_as!r}, which is not in case_types "
+            f"({', '.join(codes)})",
+        )
+
+
 def _check(data: Any) -> Configuration:
     """Every section checked; ConfigurationError with all the problems if any."""
     if data is None:
@@ -1040,6 +1166,9 @@ def _check(data: Any) -> Configuration:
     need_levels = _need_levels(c, root)
     case_types = _case_types(c, root)
     target_groups = _target_groups(c, root)
+    group_codes = _known(root, "target_groups", [(g.code, g.path, g.line) for g in target_groups])
+    specialisms = _specialisms(c, root, group_codes)
+    _check_assessment_type(c, root, settings, case_types)
     marmot, letters = _marmot_objectives(c, root)
     tfu, numbers = _tfu_criteria(c, root)
     outcomes, outcome_numbers = _outcomes(c, root, letters, numbers)
@@ -1060,6 +1189,7 @@ def _check(data: Any) -> Configuration:
         outcomes=tuple(outcomes),
         closure_days=tuple(closure_days),
         outcomes_stars=tuple(stars) if stars is not None else None,
+        specialisms=tuple(specialisms) if specialisms is not None else None,
         section_lines=dict(root.key_lines),
     )
 

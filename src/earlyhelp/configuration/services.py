@@ -29,6 +29,7 @@ from earlyhelp.configuration.models import (
     OutcomesStar,
     ServiceOutcome,
     ServiceSettings,
+    Specialism,
     StarArea,
     TargetGroup,
     TfuCriterion,
@@ -57,6 +58,7 @@ _SETTINGS_SOURCE = {
     "working_weeks_per_year": "capacity.working_weeks_per_year",
     "slots_per_week": "capacity.slots_per_week",
     "caseload_per_fte": "capacity.caseload_per_fte",
+    "assessment_counts_as": "capacity.assessment_counts_as",
 }
 
 
@@ -150,6 +152,8 @@ class _Apply:
         if data.outcomes_stars is not None:
             self.summary.counts("outcomes_stars")
             self.summary.counts("star_areas")
+        if data.specialisms is not None:
+            self.summary.counts("specialisms")
 
     # -- helpers
 
@@ -324,6 +328,8 @@ class _Apply:
                 "name": s.name,
                 "locality_id": localities[s.locality].pk,
                 "postcode_districts": list(s.postcode_districts),
+                "latitude": s.latitude,
+                "longitude": s.longitude,
             },
         )
 
@@ -452,6 +458,41 @@ class _Apply:
             values=lambda s: {"date": s.date, "reason": s.reason},
         )
 
+    def specialisms(self) -> None:
+        if self.data.specialisms is None:
+            return
+        groups = {g.code: g for g in TargetGroup.objects.all()}
+
+        def relations(specialism: Specialism, spec: Any) -> dict[str, list[Any]]:
+            old = sorted(g.code for g in specialism.target_groups.all())
+            if old == sorted(spec.target_groups):
+                return {}
+            specialism.target_groups.set([groups[code] for code in spec.target_groups])
+            return {"target_groups": [old, sorted(spec.target_groups)]}
+
+        self.upsert(
+            section="specialisms",
+            model=Specialism,
+            key="code",
+            specs=self.data.specialisms,
+            values=lambda s: {
+                "code": s.code,
+                "name": s.name,
+                "min_age": s.min_age,
+                "max_age": s.max_age,
+                "matches_send": s.matches_send,
+                "sort_order": s.sort_order,
+            },
+            existing=Specialism.objects.prefetch_related("target_groups"),
+            relations=relations,
+        )
+        self.remove_unlisted(
+            section="specialisms",
+            model=Specialism,
+            key="code",
+            keep=[s.code for s in self.data.specialisms],
+        )
+
     def removals(self) -> None:
         for section, model, key in _REMOVAL_ORDER:
             keep = [getattr(spec, key) for spec in getattr(self.data, section)]
@@ -525,6 +566,8 @@ def load_configuration(*, actor, data: Configuration, source: str) -> LoadSummar
     apply.reference_data()
     apply.outcomes()
     apply.stars()
+    # Before the removals: a specialism must let go of a target group the file drops.
+    apply.specialisms()
     apply.removals()
     # Closure days may have changed; the receivers clear the cache too, this is belt and
     # braces for the rows a flush or raw SQL may have touched.
