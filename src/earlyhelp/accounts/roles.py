@@ -35,6 +35,7 @@ CONFIGURATION_PERMISSIONS = tuple(
         "closureday",
         "outcomesstar",
         "stararea",
+        "specialism",
     )
     for action in ("view", "add", "change")
 )
