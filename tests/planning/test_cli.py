@@ -22,24 +22,36 @@ def test_json_output_names_the_seed_figures_plainly():
     assert data["budget"]["G6"]["fte"] == Decimal("273.24")
     assert data["total_fte"] == Decimal("552.24")
     assert data["total_cost"] == 15135098
+    assert data["worker_sessions_by_post"]["G4 delivery support"] == 292
+    assert data["centre_sessions"]["core"]["worker_sessions"] == 26
+    assert data["talkzone_workers_by_hour"] == {
+        "14": 2, "15": 2, "16": 3, "17": 3, "18": 3, "19": 3, "20": 2, "21": 2
+    }  # fmt: skip
+    assert data["talkzone_worker_hours_per_year"] == 7300
+    assert data["talkzone_fte"] == Decimal("4.29")
 
 
 def test_table_output_is_the_default_and_shows_the_seed_figures():
     table = run_plan([])
     assert table == run_plan(["--format", "table"])
+    rows = [" ".join(row.split()) for row in table.splitlines()]
     for line in [
-        "Slots required                  88,500",
-        "Slots per FTE                   506",
-        "Casework FTE required           174.9",
-        "Cases per FTE a year            57.2",
-        "Centres                         56",
-        "Sessions per week               452",
-        "Group FTE                       224.40",
-        "Casual FTE                      6.20",
-        "Total FTE                       552.24",
-        "Total cost                      £15,135,098",
+        "Slots required 88,500",
+        "Slots per FTE 506",
+        "Casework FTE required 174.9",
+        "Cases per FTE a year 57.2",
+        "Centres 56",
+        "Sessions per week 452",
+        "Group FTE 224.40",
+        "Casual FTE 6.20",
+        "Worker-sessions at one centre, core 26",
+        "Worker-sessions a week, G6 452",
+        "14:00-15:00 3.0 contacts 2 workers 90% answered in time",
+        "Talkzone FTE 4.29",
+        "Total FTE 552.24",
+        "Total cost £15,135,098",
     ]:
-        assert line in [row.strip() for row in table.splitlines()]
+        assert line in rows
 
 
 def test_dump_then_read_gives_identical_outputs(tmp_path):

@@ -97,6 +97,25 @@ def _table(result: PlanResult) -> str:
     row("Group FTE", result.group_fte, 2)
     row("Casual FTE", result.casual_fte, 2)
     row("Group cost", result.group_cost, 0, "£")
+    for name, sessions in result.centre_sessions.items():
+        row(f"Worker-sessions at one centre, {name}", sessions.worker_sessions, 0)
+    for post, count in result.worker_sessions_by_post.items():
+        row(f"Worker-sessions a week, {post}", count, 0)
+    if result.centre_sessions:
+        row("Worker-sessions a week", result.worker_sessions_per_week, 0)
+
+    section("Talkzone")
+    for hour, staffing in result.talkzone_by_hour.items():
+        rows.append(
+            (
+                f"  {hour:02d}:00-{hour + 1:02d}:00",
+                f"{staffing.contacts:,.1f} contacts  {staffing.agents} workers  "
+                f"{staffing.service_level:.0%} answered in time",
+            )
+        )
+    row("Worker-hours a day", result.talkzone_worker_hours_per_day, 0)
+    row("Worker-hours a year", result.talkzone_worker_hours_per_year, 0)
+    row("Talkzone FTE", result.talkzone_fte, 2)
 
     section("Budget (Appendix E)")
     for grade, line in result.budget.items():
