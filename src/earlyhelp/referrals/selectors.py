@@ -20,21 +20,37 @@ from earlyhelp.referrals.models import RequestForSupport, Status
 MAX_MATCH_CANDIDATES = 200
 
 
+def match_candidates(
+    *, first_name: str, last_name: str, date_of_birth: dt.date | None, postcode: str
+) -> QuerySet[Person]:
+    """The people worth ranking as possible matches: same or similar surname, same date of
+    birth or same postcode; with no surname, the same first name instead."""
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if last_name:
+        nearby = Q(last_name__iexact=last_name) | Q(last_name__istartswith=last_name[:3])
+    elif first_name:
+        # Never "surnames starting with nothing", which is everyone.
+        nearby = Q(first_name__iexact=first_name)
+    else:
+        nearby = Q(pk__in=[])
+    if date_of_birth:
+        nearby |= Q(date_of_birth=date_of_birth)
+    if postcode.strip():
+        nearby |= Q(postcode__iexact=postcode.strip())
+    return Person.objects.filter(nearby, merged_into__isnull=True)
+
+
 def find_possible_matches(
     *, first_name: str, last_name: str, date_of_birth: dt.date | None, postcode: str
 ) -> list[dict]:
     """People already known who may be this person: similar name, same date of birth,
     same postcode. Shows only what is needed to tell them apart."""
+    first_name, last_name = first_name.strip(), last_name.strip()
     if not (first_name or last_name):
         return []
-    nearby = Q(last_name__iexact=last_name) | Q(last_name__istartswith=last_name[:3])
-    if date_of_birth:
-        nearby |= Q(date_of_birth=date_of_birth)
-    if postcode:
-        nearby |= Q(postcode__iexact=postcode.strip())
-    rows = Person.objects.filter(nearby, merged_into__isnull=True).values(
-        "pk", "first_name", "last_name", "date_of_birth", "postcode"
-    )[:MAX_MATCH_CANDIDATES]
+    rows = match_candidates(
+        first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, postcode=postcode
+    ).values("pk", "first_name", "last_name", "date_of_birth", "postcode")[:MAX_MATCH_CANDIDATES]
     candidates = [
         Candidate(
             person_id=row["pk"],
