@@ -14,8 +14,13 @@ urlpatterns = [
     path("audit/", include("earlyhelp.audit.urls")),
     path("requests/", include("earlyhelp.referrals.urls")),
     path("cases/", include("earlyhelp.cases.urls")),
+    path("workforce/", include("earlyhelp.workforce.urls")),
+    path("allocation/", include("earlyhelp.allocation.urls")),
     path("tasks/", include("earlyhelp.tasks.urls")),
     path("approvals/", include("earlyhelp.approvals.urls")),
+    path("outreach/", include("earlyhelp.outreach.urls")),
+    path("talkzone/", include("earlyhelp.outreach.talkzone_urls")),
+    path("planning/", include("earlyhelp.planning.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path(

@@ -43,7 +43,21 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Tasks", "tasks:list", roles=CASEWORK_ROLES),
     NavItem("Requests for Support", "referrals:queue", roles=CASEWORK_ROLES),
     NavItem("My caseload", "cases:caseload", roles=CASEWORKERS),
+    NavItem(
+        "My capacity", "workforce:me", roles=frozenset({Role.KEY_WORKER, Role.SENIOR_PRACTITIONER})
+    ),
+    NavItem(
+        "Team capacity",
+        "workforce:teams",
+        roles=frozenset(
+            {Role.OPERATIONS_DELIVERY_LEADER, Role.LOCALITY_MANAGER, Role.HEAD_OF_SERVICE}
+        ),
+    ),
     NavItem("Families", "people:family-list", roles=CASEWORK_ROLES),
+    NavItem("Allocation", "allocation:index", permission="allocation.view_allocationproposal"),
+    NavItem("Resource planning", "planning:list", permission="planning.view_planningscenario"),
+    NavItem("Outreach", "outreach:session-list", permission="outreach.view_outreachsession"),
+    NavItem("Talkzone", "talkzone:contact-log", permission="outreach.view_talkzonecontact"),
     NavItem("Audit log", "audit:search", permission="audit.view_auditevent"),
     NavItem("Administration", "admin:index", roles=frozenset({Role.SYSTEM_ADMINISTRATOR})),
     NavItem("API", "api-docs"),
