@@ -121,7 +121,20 @@ def test_lockout_is_for_that_email_from_that_address_only(client, user):
 
 def test_sessions_expire_after_thirty_idle_minutes():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert "earlyhelp.core.middleware.IdleSessionMiddleware" in settings.MIDDLEWARE
+
+
+@pytest.mark.django_db
+def test_requests_within_a_minute_of_a_refresh_do_not_write_the_session(client, user):
+    client.force_login(user)
+    client.get("/")  # the first request refreshes the expiry
+    session_key = client.session.session_key
+    expiry = timezone.now() + dt.timedelta(minutes=20)
+    Session.objects.filter(session_key=session_key).update(expire_date=expiry)
+
+    assert client.get("/").status_code == 200
+
+    assert Session.objects.get(session_key=session_key).expire_date == expiry
 
 
 @pytest.mark.django_db

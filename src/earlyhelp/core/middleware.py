@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -38,4 +39,29 @@ class SecurityHeadersMiddleware:
         if request.user.is_authenticated if hasattr(request, "user") else False:
             # Records about children must not be kept in shared browser caches.
             response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+# How often a session's idle expiry is pushed on: saving it on every request (Django's
+# SESSION_SAVE_EVERY_REQUEST) writes the session row for each htmx fragment too.
+SESSION_REFRESH_SECONDS = 60
+_REFRESHED_AT = "_refreshed_at"
+
+
+class IdleSessionMiddleware:
+    """Keeps the 30-minute idle expiry moving without a write on every request: a
+    signed-in session is saved (and so given a new expiry) once a minute at most, so it
+    ends between 29 and 30 idle minutes after the last request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or response.status_code >= 500:
+            return response
+        now = int(time.time())
+        if now - int(session.get(_REFRESHED_AT, 0)) >= SESSION_REFRESH_SECONDS:
+            session[_REFRESHED_AT] = now
         return response
