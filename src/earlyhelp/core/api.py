@@ -145,6 +145,7 @@ def on_unexpected(request, exc):
 def register_routers() -> None:
     """Mount each app's router. Imported here so apps stay independent of each other."""
     from earlyhelp.accounts.api import router as accounts_router
+    from earlyhelp.allocation.api import router as allocation_router
     from earlyhelp.approvals.api import router as approvals_router
     from earlyhelp.audit.api import router as audit_router
     from earlyhelp.cases.api import router as cases_router
@@ -157,6 +158,7 @@ def register_routers() -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/requests", referrals_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/allocation", allocation_router)
     api.add_router("/tasks", tasks_router)
     api.add_router("/approvals", approvals_router)
 

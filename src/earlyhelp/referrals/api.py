@@ -304,12 +304,15 @@ def eligible_workers(request, request_id: int):
 @router.post("/{request_id}/allocate", response=RequestOut, summary="Allocate to a key worker")
 def allocate(request, request_id: int, payload: AllocateIn):
     """Allocate to a key worker of the district: opens the case. 409 if it is already
-    allocated or still lacks consent."""
+    allocated or still lacks consent; 422 on `reason` when the worker is not a top
+    recommendation (`/allocation/requests/{id}/recommendations`) or has no headroom
+    and no reason is given."""
     services.allocate_request(
         actor=request.auth,
         request_id=request_id,
         key_worker_id=payload.key_worker_id,
         reason=payload.reason,
         source=f"API POST {request.path}",
+        check_recommendation=True,
     )
     return _detail(request, request_id)

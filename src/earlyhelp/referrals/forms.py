@@ -571,8 +571,11 @@ class AllocateForm(forms.Form):
         error_messages={"required": "Select a key worker"},
     )
     reason = forms.CharField(
-        label="Why this worker? (optional)",
-        help_text="For example, capacity, skills or a link with the family",
+        label="Why this worker?",
+        help_text=(
+            "Needed when you choose someone other than the top recommendation, or a worker "
+            "without headroom. For example, a link with the family or a skill"
+        ),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from earlyhelp.allocation.selectors import recommendations_for
 from earlyhelp.audit.services import record_denied, record_write
 from earlyhelp.cases.errors import AlreadyAllocated
 from earlyhelp.cases.models import Case
@@ -20,6 +21,7 @@ from earlyhelp.configuration.models import TargetGroup, TfuCriterion
 from earlyhelp.configuration.selectors import service_calendar, service_settings, service_timescales
 from earlyhelp.core.actions import authorised_action
 from earlyhelp.domain import casework, consent
+from earlyhelp.domain.allocation import reason_needed
 from earlyhelp.domain.people import format_urn, young_person_age_problem
 from earlyhelp.outbox.models import Kind as MessageKind
 from earlyhelp.outbox.services import queue_message
@@ -589,11 +591,20 @@ def withdraw_request(*, actor, request_id: int, reason: str, source: str = "") -
 
 @request_action("referrals.allocate_request")
 def allocate_request(
-    *, actor, request_id: int, key_worker_id: int, reason: str = "", source: str = ""
+    *,
+    actor,
+    request_id: int,
+    key_worker_id: int,
+    reason: str = "",
+    source: str = "",
+    check_recommendation: bool = False,
 ) -> Case:
     """Allocate a waiting request to a key worker of the family's district: opens the
     case, with its initial visit due in 7 working days. Of two managers allocating at
-    once, the second is told it is already allocated."""
+    once, the second is told it is already allocated. With ``check_recommendation`` (a
+    manager choosing from the ranked recommendations, on the page or in the API),
+    choosing someone other than a top recommendation, or a worker without headroom,
+    needs a recorded reason; a bulk proposal records its own."""
     request = _lock_request(request_id)
     if not actor.has_perm("referrals.allocate_request", request):
         record_denied(
@@ -615,6 +626,10 @@ def allocate_request(
         raise ValidationError(
             {"key_worker_id": ["Choose a key worker or senior practitioner of this district"]}
         )
+    if check_recommendation and not reason.strip():
+        needed = reason_needed(recommendations_for(request), worker.pk)
+        if needed:
+            raise ValidationError({"reason": [needed]})
     case = open_case(actor=actor, request=request, key_worker=worker, reason=reason, source=source)
     request.status = status
     request.version += 1

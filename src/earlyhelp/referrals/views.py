@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
+from earlyhelp.allocation.selectors import recommendations_for
 from earlyhelp.audit.services import record_denied
 from earlyhelp.cases.errors import AlreadyAllocated
 from earlyhelp.core.errors import DomainError
@@ -388,9 +389,13 @@ def allocate(request, request_id: int):
             source=request.path,
         )
         raise PermissionDenied("Only the team's manager can allocate this request.")
-    workers = list(selectors.workers_for_allocation(request=rfs))
-    form = AllocateForm(request.POST if request.method == "POST" else None, workers=workers)
     open_for_allocation = rfs.status == Status.AWAITING_ALLOCATION
+    recommendations = recommendations_for(rfs) if open_for_allocation else []
+    rank = {r.worker.id: r.rank for r in recommendations}
+    workers = sorted(
+        selectors.workers_for_allocation(request=rfs), key=lambda w: rank.get(w.pk, len(rank) + 1)
+    )
+    form = AllocateForm(request.POST if request.method == "POST" else None, workers=workers)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.allocate_request(
@@ -399,6 +404,7 @@ def allocate(request, request_id: int):
                 key_worker_id=int(form.cleaned_data["key_worker"]),
                 reason=form.cleaned_data["reason"].strip(),
                 source=request.path,
+                check_recommendation=True,
             )
         except (AlreadyAllocated, TransitionNotAllowed) as error:
             form.add_error(None, str(error))
@@ -419,6 +425,7 @@ def allocate(request, request_id: int):
             "rfs": rfs,
             "form": form,
             "workers": workers,
+            "recommendations": recommendations,
             "open_for_allocation": open_for_allocation,
             "error_summary": form_error_items(form, non_field_href="#main-content"),
         },
