@@ -11,17 +11,17 @@ DEMO_SEED ?= 2026
 # Two workers: the machines this runs on have two cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format assets static migrate chromium lock clean
+.PHONY: run test lint format assets static migrate chromium pdf-libraries lock clean
 
 # The outbox worker sends queued messages (to files under var/mail by default) beside
 # the web server, and stops with it.
-run: $(VENV)/.installed build/.built static
+run: $(VENV)/.installed build/.built static pdf-libraries
 	$(MANAGE) prepare_demo --families $(DEMO_FAMILIES) --staff $(DEMO_STAFF) --seed $(DEMO_SEED)
 	$(MANAGE) process_outbox --loop & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEMO_MODE=1 $(MANAGE) runserver --noreload --skip-checks 127.0.0.1:8000
 
-test: $(VENV)/.installed build/.built chromium lint
+test: $(VENV)/.installed build/.built chromium pdf-libraries lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
@@ -71,6 +71,16 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "Chromium is missing: run 'sudo apt-get install chromium' for the browser tests"; \
+	  fi; \
+	fi
+
+# Pango for WeasyPrint's PDF reports (Debian's packages; Chromium brings them too).
+pdf-libraries:
+	@if ! /sbin/ldconfig -p | grep -q libpangoft2-1.0; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	  else \
+	    echo "Pango is missing: run 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0' for PDF reports"; \
 	  fi; \
 	fi
 
