@@ -149,6 +149,8 @@ def register_routers() -> None:
     from earlyhelp.approvals.api import router as approvals_router
     from earlyhelp.audit.api import router as audit_router
     from earlyhelp.cases.api import router as cases_router
+    from earlyhelp.outreach.api import router as outreach_router
+    from earlyhelp.outreach.api import talkzone_router
     from earlyhelp.people.api import router as people_router
     from earlyhelp.referrals.api import router as referrals_router
     from earlyhelp.tasks.api import router as tasks_router
@@ -161,6 +163,8 @@ def register_routers() -> None:
     api.add_router("/allocation", allocation_router)
     api.add_router("/tasks", tasks_router)
     api.add_router("/approvals", approvals_router)
+    api.add_router("/outreach", outreach_router)
+    api.add_router("/talkzone", talkzone_router)
 
 
 register_routers()

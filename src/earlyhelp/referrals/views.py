@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -223,7 +224,7 @@ def _outcome_message(rfs: RequestForSupport, *, verb: str = "received") -> str:
     )
 
 
-def _render_intake(request, intake: Intake):
+def _render_intake(request, intake: Intake, *, talkzone_contact: int | None = None):
     members = intake.members
     rows = [
         {
@@ -250,24 +251,82 @@ def _render_intake(request, intake: Intake):
             if members.is_bound
             else [],
             "error_summary": intake.summary(),
+            "talkzone_contact": talkzone_contact,
         },
     )
+
+
+def _talkzone_contact_id(request) -> int | None:
+    """The Talkzone contact a request is being made from (``?talkzone_contact=<id>``, then
+    carried in the form), if any."""
+    value = (request.POST if request.method == "POST" else request.GET).get("talkzone_contact")
+    return int(value) if value and value.isdigit() else None
+
+
+def _intake_from_talkzone(request, contact_id: int) -> Intake:
+    """The intake form pre-filled from a Talkzone contact (outreach's selector decides
+    what it starts with and whether the user may see the contact)."""
+    from earlyhelp.outreach.selectors import request_draft_for_contact
+
+    draft = request_draft_for_contact(user=request.user, contact_id=contact_id, source=request.path)
+    intake = Intake.bind()
+    intake.form.initial.update(
+        {
+            name: draft[name]
+            for name in (
+                "route",
+                "received_on",
+                "received_time",
+                "referrer_name",
+                "referrer_organisation",
+                "presenting_needs",
+                "postcode",
+            )
+            if draft.get(name)
+        }
+    )
+    if draft["member"]:
+        intake.members.forms[0].initial.update(
+            {**draft["member"], "relationship": "child", "about": ["subject"]}
+        )
+    return intake
 
 
 @login_required
 def new_request(request):
     """The intake form: a Request for Support, its family, people and consent."""
     _require(request.user, "referrals.submit_request")
+    talkzone_contact = _talkzone_contact_id(request)
     if request.method != "POST":
-        return _render_intake(request, Intake.bind())
+        if talkzone_contact is None:
+            return _render_intake(request, Intake.bind())
+        from earlyhelp.outreach.selectors import RequestAlreadyMade
+
+        try:
+            intake = _intake_from_talkzone(request, talkzone_contact)
+        except RequestAlreadyMade as error:
+            messages.info(request, str(error))
+            return redirect("talkzone:contact-detail", contact_id=talkzone_contact)
+        return _render_intake(request, intake, talkzone_contact=talkzone_contact)
     intake = Intake.bind(request.POST)
     if intake.is_valid():
         answers = _resolve_matches(intake)
         if intake.is_valid():
             try:
-                rfs = services.submit_request(
-                    actor=request.user, source=request.path, **intake.submission(answers)
-                )
+                with transaction.atomic():
+                    rfs = services.submit_request(
+                        actor=request.user, source=request.path, **intake.submission(answers)
+                    )
+                    if talkzone_contact is not None:
+                        # The contact's outcome records the request, or neither is saved.
+                        from earlyhelp.outreach.services import link_contact_request
+
+                        link_contact_request(
+                            actor=request.user,
+                            contact_id=talkzone_contact,
+                            request_id=rfs.pk,
+                            source=request.path,
+                        )
             except PossibleDuplicatePeople as error:
                 _offer_duplicates(intake, error)
             except ValidationError as error:
@@ -283,7 +342,7 @@ def new_request(request):
                     return redirect("referrals:queue")
                 return redirect("referrals:detail", request_id=rfs.pk)
     _offer_again(intake)
-    return _render_intake(request, intake)
+    return _render_intake(request, intake, talkzone_contact=talkzone_contact)
 
 
 @login_required
