@@ -27,14 +27,17 @@ FORMATS = ("xlsx", "csv")
 
 
 def simulation_figures(simulation: dict[str, Any] | None) -> Iterator[tuple[str, Any]]:
-    """A stored simulation as (name, value): ``<workers>_workers.<figure>.<mean|low|high>``."""
+    """A stored simulation as (name, value): ``<workers>_workers.<figure>[.<mean|low|high>]``."""
     if not simulation:
         return
     for level in simulation.get("levels", []):
         prefix = f"{level['workers']}_workers"
-        for figure, interval in level["figures"].items():
-            for part in ("mean", "low", "high"):
-                yield f"{prefix}.{figure}.{part}", interval[part]
+        for figure, value in level["figures"].items():
+            if isinstance(value, dict):
+                for part in ("mean", "low", "high"):
+                    yield f"{prefix}.{figure}.{part}", value[part]
+            else:
+                yield f"{prefix}.{figure}", value
 
 
 def scenario_sections(row: PlanningScenario) -> list[tuple[str, list[tuple[str, Any]]]]:

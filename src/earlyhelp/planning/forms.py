@@ -40,6 +40,15 @@ def _is_number(value: Any) -> bool:
     return _is_scalar(value) and not isinstance(value, bool | str) and value is not None
 
 
+def _item_legend(item: Any) -> str:
+    """A list item's own name, when it has one (a session type's, a post's)."""
+    if isinstance(item, Mapping):
+        for key in ("name", "post", "label", "title"):
+            if isinstance(item.get(key), str) and item[key]:
+                return item[key][:1].upper() + item[key][1:]
+    return ""
+
+
 def _records(values: list[Any]) -> list[str] | None:
     """The shared keys if every value is a mapping of scalars with the same keys."""
     if not values or not all(isinstance(v, Mapping) for v in values):
@@ -190,15 +199,28 @@ class ScenarioInputsForm(forms.Form):
                 )
                 continue
             close_run()
-            nodes.append(self._section(str(key), child, child_path, depth))
+            legend = label_for(key)
+            if isinstance(value, list | tuple):
+                legend = (
+                    _item_legend(child) or f"{label_for(path[-1]) if path else 'Item'} {key + 1}"
+                )
+            siblings = value if isinstance(value, Mapping) else {}
+            nodes.append(self._section(str(key), child, child_path, depth, legend, siblings))
         close_run()
         return nodes
 
-    def _section(self, key: str, value: Any, path: list[str], depth: int) -> dict[str, Any]:
+    def _section(
+        self,
+        key: str,
+        value: Any,
+        path: list[str],
+        depth: int,
+        legend: str,
+        siblings: Mapping[str, Any],
+    ) -> dict[str, Any]:
         dotted = ".".join(path)
-        legend = label_for(key)
         if isinstance(value, list | tuple) and value and all(map(_is_number, value)):
-            labels = item_labels(key, len(value))
+            labels = item_labels(key, len(value), siblings)
             return {
                 "kind": "list",
                 "legend": legend,

@@ -105,14 +105,23 @@ def label_for(key: str | int) -> str:
     return sentence[:1].upper() + sentence[1:] + suffix
 
 
-def item_labels(key: str, count: int) -> list[str]:
-    """Labels of a list's items: months for 12 monthly values, hours for 24 hourly ones,
-    otherwise numbers from 1."""
+def item_labels(key: str, count: int, siblings: Mapping[str, Any] | None = None) -> list[str]:
+    """Labels of a list's items: months for 12 monthly values; hours for hourly ones,
+    from a sibling ``..._start_hour`` (or midnight for 24); otherwise numbers from 1."""
     lowered = key.lower()
     if count == len(MONTHS) and ("month" in lowered or "season" in lowered):
         return list(MONTHS)
-    if count == 24 and "hour" in lowered:
-        return [f"{hour:02d}:00" for hour in range(24)]
+    if "hour" in lowered:
+        start = next(
+            (
+                value
+                for name, value in (siblings or {}).items()
+                if name.endswith("start_hour") and isinstance(value, int)
+            ),
+            0 if count == 24 else None,
+        )
+        if start is not None:
+            return [f"{(start + index) % 24:02d}:00" for index in range(count)]
     return [str(number) for number in range(1, count + 1)]
 
 

@@ -51,6 +51,8 @@ DEFAULT_STAFFING_FRACTIONS = (
     Decimal("1.2"),
 )
 SEED_LIMIT = 2**31
+# Replications run in this process: a page's request must not fork the web server.
+SIMULATION_PROCESSES = 1
 OBJECT_TYPE = "planning.planningscenario"
 
 
@@ -485,42 +487,39 @@ def staffing_levels(scenario: Scenario, fractions: Sequence[Decimal] = DEFAULT_S
     return sorted(levels)
 
 
-def simulation_inputs(scenario: Scenario) -> sim.SimulationScenario:
-    """The simulated year of a resource scenario: its cases spread over the working
-    days, its case-type mix and its mixed caseload as each worker's limit."""
-    base = sim.default_simulation_scenario()
-    return sim.SimulationScenario(
-        requests_per_working_day=float(scenario.total_cases_per_year) / base.working_days_per_year,
-        case_type_mix={name: float(ct.share_percent) for name, ct in scenario.case_types.items()},
-        support_weeks=dict(base.support_weeks),
-        caseload_limit=int(scenario.mixed_caseload),
-        allocation_target_days=base.allocation_target_days,
-        working_days_per_year=base.working_days_per_year,
-    )
-
-
-def _interval(interval: sim.ConfidenceInterval) -> dict[str, float]:
-    return {"mean": interval.mean, "low": interval.low, "high": interval.high}
+def _plain_figure(value: Any) -> Any:
+    if isinstance(value, sim.ConfidenceInterval):
+        return {"mean": value.mean, "low": value.low, "high": value.high}
+    return value
 
 
 def run_simulation(
     scenario: Scenario, *, workers_levels: Sequence[int], replications: int, seed: int
 ) -> dict[str, Any]:
-    """Each staffing level's simulated year, as plain data: 95% intervals by figure."""
-    inputs = simulation_inputs(scenario)
-    levels = []
-    for workers in workers_levels:
-        result = sim.simulate(inputs, workers=workers, replications=replications, seed=seed)
-        levels.append(
-            {
-                "workers": workers,
-                "figures": {name: _interval(ci) for name, ci in result.intervals.items()},
-            }
-        )
+    """Each staffing level's simulated year (the domain's on_time_by_staffing), as plain
+    data: every figure of a level by name, intervals as mean, low and high."""
+    levels = sim.on_time_by_staffing(
+        scenario,
+        workers_levels=list(workers_levels),
+        replications=replications,
+        seed=seed,
+        processes=SIMULATION_PROCESSES,
+    )
+    simulated = sim.simulation_scenario(scenario)
     return {
         "casework_fte_required": float(plan(scenario).casework_fte_required),
-        "allocation_target_days": inputs.allocation_target_days,
-        "levels": levels,
+        "allocation_target_days": simulated.allocation_target_days,
+        "levels": [
+            {
+                "workers": level.workers,
+                "figures": {
+                    name: _plain_figure(getattr(level, name))
+                    for name in type(level).__dataclass_fields__
+                    if name != "workers"
+                },
+            }
+            for level in levels
+        ],
     }
 
 
