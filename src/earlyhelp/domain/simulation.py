@@ -557,7 +557,7 @@ def simulate(
 ) -> SimulationResult:
     """Run the year `replications` times, each from Random(seed + replication), on up to
     `processes` processes (1 runs them here), and give a 95% confidence interval of the
-    mean of every figure."""
+    mean of every figure (clipped at 0, and at 1 for shares)."""
     if replications < 1:
         raise ScenarioError("replications", "must be at least one")
     validate_simulation(scenario, workers=workers)
@@ -603,8 +603,18 @@ def on_time_by_staffing(
     return levels
 
 
+# Figures that are shares, so their intervals end at 1 as every figure's ends at 0.
+_SHARES = frozenset({"share_allocated_on_time", "utilisation"})
+
+
 def _intervals(runs: Sequence[ReplicationResult]) -> dict[str, ConfidenceInterval]:
-    return {name: confidence_interval([getattr(run, name) for run in runs]) for name in FIGURES}
+    """Each figure's interval, clipped to the values the figure can take."""
+    intervals = {}
+    for name in FIGURES:
+        interval = confidence_interval([getattr(run, name) for run in runs])
+        high = min(interval.high, 1.0) if name in _SHARES else interval.high
+        intervals[name] = ConfidenceInterval(interval.mean, max(interval.low, 0.0), high)
+    return intervals
 
 
 def confidence_interval(values: Sequence[float]) -> ConfidenceInterval:

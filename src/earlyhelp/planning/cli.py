@@ -1,14 +1,19 @@
-"""`manage.py plan` without Django: reads a scenario file, runs the resource model and
-renders its figures as JSON or a table. The command and the tests share it."""
+"""`manage.py plan` and `manage.py simulate` without Django: read a scenario file, run
+the resource model or the simulated year, and render the figures as JSON or a table.
+The commands and the tests share it; calibration from the database is the simulate
+command's own (planning/calibration.py), handed in here as plain figures."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from earlyhelp.domain import simulation as sim
 from earlyhelp.domain.resource_model import (
     PlanResult,
     Scenario,
@@ -167,4 +172,185 @@ def run_plan(argv: list[str]) -> str:
         scenario_file=options.scenario_file,
         output_format=options.output_format,
         dump_scenario=options.dump_scenario,
+    )
+
+
+# --- manage.py simulate ------------------------------------------------------------------
+
+MAX_REPLICATIONS = 1000
+# The figures of a simulated year as the table shows them, in order.
+FIGURE_LABELS = {
+    "mean_wait_days": "Mean wait to allocation (working days)",
+    "median_wait_days": "Median wait (working days)",
+    "p95_wait_days": "95th percentile wait (working days)",
+    "share_allocated_on_time": "Share allocated on time",
+    "mean_number_waiting": "Mean number waiting",
+    "mean_caseload": "Mean caseload (open cases a worker)",
+    "utilisation": "Utilisation of caseload places",
+    "cases_allocated_per_worker": "Cases allocated a worker in the year",
+    "arrivals_per_working_day": "Requests a working day",
+}
+SHARES = {"share_allocated_on_time", "utilisation"}
+
+
+class DemandFigures(Protocol):
+    """What calibration hands in: the arrival rate and case-type mix it measured."""
+
+    requests_per_working_day: float
+    case_type_mix: Mapping[str, float]
+    support_weeks: Mapping[str, float]
+
+    def as_dict(self) -> dict[str, Any]: ...
+
+
+def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
+    """The simulate command's options, for Django's parser and for run_simulate's."""
+    parser.add_argument(
+        "--scenario-file",
+        help="JSON scenario, as plan --dump-scenario prints (default: the seed's)",
+    )
+    parser.add_argument(
+        "--replications", type=int, default=10, help="Simulated years to run (default 10)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="Seed of the first replication (default 1)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="Key workers taking cases (default: the model's casework FTE, rounded)",
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="Processes to spread the replications over (default 1: this one)",
+    )
+    parser.add_argument(
+        "--format", dest="output_format", choices=FORMATS, default="table", help="Output format"
+    )
+
+
+def _check_count(name: str, value: int, low: int, high: int | None = None) -> None:
+    if value < low or (high is not None and value > high):
+        limit = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise ScenarioError(name, f"must be {limit}, not {value}")
+
+
+def simulation_figures(
+    *,
+    scenario: Scenario,
+    replications: int,
+    seed: int,
+    workers: int | None = None,
+    processes: int = 1,
+    calibration: DemandFigures | None = None,
+) -> dict[str, Any]:
+    """The simulated year of a scenario as plain data: its inputs, the offered utilisation
+    and every figure's mean with its 95% interval over the replications."""
+    _check_count("replications", replications, 1, MAX_REPLICATIONS)
+    _check_count("processes", processes, 1)
+    if workers is not None:
+        _check_count("workers", workers, 1)
+    inputs = sim.simulation_scenario(scenario)
+    if calibration is not None:
+        inputs = dataclasses.replace(
+            inputs,
+            requests_per_working_day=calibration.requests_per_working_day,
+            case_type_mix=dict(calibration.case_type_mix),
+            support_weeks={**inputs.support_weeks, **calibration.support_weeks},
+        )
+    chosen = workers if workers is not None else sim.default_workers(scenario)
+    result = sim.simulate(
+        inputs, workers=chosen, replications=replications, seed=seed, processes=processes
+    )
+    return {
+        "workers": chosen,
+        "replications": replications,
+        "seed": seed,
+        "inputs": {
+            key: list(value) if isinstance(value, tuple) else value
+            for key, value in dataclasses.asdict(inputs).items()
+        },
+        "calibration": calibration.as_dict() if calibration is not None else None,
+        "mean_case_days": round(sim.mean_case_days(inputs), 4),
+        "offered_utilisation": round(sim.offered_utilisation(inputs, workers=chosen), 4),
+        "figures": {
+            name: {
+                "mean": round(interval.mean, 4),
+                "low": round(interval.low, 4),
+                "high": round(interval.high, 4),
+            }
+            for name, interval in result.intervals.items()
+        },
+    }
+
+
+def _simulation_table(figures: dict[str, Any]) -> str:
+    inputs = figures["inputs"]
+    lines = [
+        f"Simulated year: {figures['workers']} workers, {figures['replications']} "
+        f"replications from seed {figures['seed']}",
+        f"Requests a working day {inputs['requests_per_working_day']:,.2f}, "
+        f"mean case {figures['mean_case_days']:,.1f} working days, "
+        f"offered utilisation {figures['offered_utilisation']:.1%}",
+    ]
+    calibration = figures["calibration"]
+    if calibration is not None:
+        lines.append(
+            f"Calibrated from {calibration['requests']} requests and "
+            f"{calibration['typed_cases']} typed cases, "
+            f"{calibration['window_start']} to {calibration['window_end']}"
+        )
+    lines.append("")
+    width = max(len(label) for label in FIGURE_LABELS.values())
+    lines.append(f"{'':<{width}}  {'mean':>9}  95% interval")
+    for name, label in FIGURE_LABELS.items():
+        value = figures["figures"][name]
+        if name in SHARES:
+            text = f"{value['mean']:>9.1%}  {value['low']:.1%} to {value['high']:.1%}"
+        else:
+            text = f"{value['mean']:>9.2f}  {value['low']:.2f} to {value['high']:.2f}"
+        lines.append(f"{label:<{width}}  {text}")
+    lines.append(f"(allocated on time: within {inputs['allocation_target_days']:g} working days)")
+    return "\n".join(lines)
+
+
+def render_simulation(
+    *,
+    scenario_file: str | None,
+    replications: int,
+    seed: int,
+    workers: int | None = None,
+    processes: int = 1,
+    output_format: str = "table",
+    calibration: DemandFigures | None = None,
+) -> str:
+    """The simulated year's figures as text; ScenarioError naming the input if one is bad."""
+    scenario = read_scenario(scenario_file) if scenario_file else default_scenario()
+    figures = simulation_figures(
+        scenario=scenario,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        processes=processes,
+        calibration=calibration,
+    )
+    if output_format == "json":
+        return to_json(figures)
+    return _simulation_table(figures)
+
+
+def run_simulate(argv: list[str]) -> str:
+    """What `manage.py simulate ARGV` prints (without --calibrate-from-database)."""
+    parser = argparse.ArgumentParser(prog="manage.py simulate")
+    add_simulate_arguments(parser)
+    options = parser.parse_args(argv)
+    return render_simulation(
+        scenario_file=options.scenario_file,
+        replications=options.replications,
+        seed=options.seed,
+        workers=options.workers,
+        processes=options.processes,
+        output_format=options.output_format,
     )
