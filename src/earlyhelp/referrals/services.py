@@ -26,6 +26,7 @@ from earlyhelp.domain.people import format_urn, young_person_age_problem
 from earlyhelp.outbox.models import Kind as MessageKind
 from earlyhelp.outbox.services import queue_message
 from earlyhelp.people.models import Family, Gender, Person, Relationship
+from earlyhelp.people.rules import families_visible_to
 from earlyhelp.people.services import add_family_member, create_family, district_for_postcode
 from earlyhelp.referrals.errors import NotInServiceArea, PossibleDuplicatePeople
 from earlyhelp.referrals.models import (
@@ -166,6 +167,25 @@ def _validate(
         raise ValidationError(errors)
 
 
+def _may_link(actor, person: Person, member: MemberInput, postcode: str) -> bool:
+    """Whether the actor may put this known person on a request: one offered as a
+    possible match for the details given (as the intake form offers them), or one in a
+    family the actor may see. Knowing a record's id is not enough."""
+    visible = Family.objects.filter(families_visible_to(actor))
+    if person.memberships.filter(family__in=visible).exists():
+        return True
+    if not (member.first_name.strip() or member.last_name.strip()):
+        return False
+    offered = find_possible_matches(
+        first_name=member.first_name,
+        last_name=member.last_name,
+        date_of_birth=member.date_of_birth,
+        postcode=postcode,
+    )
+    target = person.merged_into_id or person.pk
+    return any(match["person_id"] in (person.pk, target) for match in offered)
+
+
 def _resolve_people(
     *,
     actor,
@@ -176,15 +196,22 @@ def _resolve_people(
 ) -> _Resolved:
     """Link existing people, refuse unconfirmed look-alikes, and find or create the family."""
     linked = {}
+    postcode = address.postcode if address else ""
     for index, member in enumerate(members):
         if member.person_id is None:
             continue
         person = Person.objects.select_related("merged_into").filter(pk=member.person_id).first()
-        if person is None:
-            raise ValidationError({f"members[{index}].person_id": ["No such person"]})
+        if person is None or not _may_link(actor, person, member, postcode):
+            raise ValidationError(
+                {
+                    f"members[{index}].person_id": [
+                        "Link a person offered as a possible match for this member's name, "
+                        "date of birth or postcode, or one in a family you work with"
+                    ]
+                }
+            )
         # A merged duplicate stands for the record it was merged into.
         linked[member.key] = person.merged_into or person
-    postcode = address.postcode if address else ""
     unconfirmed: dict[str, list[dict]] = {}
     for member in members:
         if member.person_id is not None or member.confirmed_new:
