@@ -25,6 +25,7 @@ separate streams, so runs of one seed at different staffing see the same request
 
 from __future__ import annotations
 
+import heapq
 import math
 import multiprocessing
 import random
@@ -351,6 +352,8 @@ class _Year:
         self.workers = workers
         self.open_cases = [0] * workers
         self.on_leave = [False] * workers
+        # Already a heap: (0, 0), (0, 1), ... in order.
+        self.candidates = [(0, worker) for worker in range(workers)]
         self.queue: deque[tuple[float, float]] = deque()
         self.waits: list[float] = []
         self.allocated_in_year = 0
@@ -415,32 +418,41 @@ class _Year:
         if not self.pending:
             self.done.succeed()
 
+    def free_worker(self) -> int | None:
+        """The available worker with the most headroom (fewest open cases, then the lowest
+        number), or None. Candidates sit in a heap of (open cases, worker) pushed whenever
+        a worker's cases or leave change; entries that no longer hold are dropped."""
+        heap = self.candidates
+        limit = self.scenario.caseload_limit
+        while heap:
+            cases, worker = heap[0]
+            if self.open_cases[worker] == cases and cases < limit and not self.on_leave[worker]:
+                return worker
+            heapq.heappop(heap)
+        return None
+
+    def offer(self, worker: int) -> None:
+        """Put a worker forward for allocation as they stand now."""
+        cases = self.open_cases[worker]
+        if cases < self.scenario.caseload_limit and not self.on_leave[worker]:
+            heapq.heappush(self.candidates, (cases, worker))
+
     def allocate(self) -> Iterator[simpy.Event]:
         """Give the request at the head of the queue to the available worker with the most
         headroom; wait when the queue is empty or nobody can take a case."""
-        limit = self.scenario.caseload_limit
         open_cases = self.open_cases
-        on_leave = self.on_leave
-        everyone = range(self.workers)
         while True:
-            worker = None
-            if self.queue:
-                fewest = limit
-                for candidate in everyone:
-                    cases = open_cases[candidate]
-                    if cases < fewest and not on_leave[candidate]:
-                        fewest = cases
-                        worker = candidate
-                        if not cases:
-                            break
+            worker = self.free_worker() if self.queue else None
             if worker is None:
                 yield self.wake_up
                 self.wake_up = self.env.event()
                 continue
+            heapq.heappop(self.candidates)
             self.advance()
             arrived, length = self.queue.popleft()
             now = self.env.now
             open_cases[worker] += 1
+            self.offer(worker)
             self.busy += 1
             if self.start <= now < self.end:
                 self.allocated_in_year += 1
@@ -456,6 +468,7 @@ class _Year:
         self.advance()
         self.open_cases[worker] -= 1
         self.busy -= 1
+        self.offer(worker)
         self.poke()
 
     def take_leave(self, worker: int) -> Iterator[simpy.Event]:
@@ -473,6 +486,7 @@ class _Year:
                 self.on_leave[worker] = True
                 yield self.env.timeout(after - self.env.now)
                 self.on_leave[worker] = False
+                self.offer(worker)
                 self.poke()
             cycle += 1
 
