@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "earlyhelp.planning",
     "earlyhelp.outreach",
     "earlyhelp.centres",
+    "earlyhelp.outcomes",
 ]
 
 MIDDLEWARE = [

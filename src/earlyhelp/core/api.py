@@ -149,6 +149,7 @@ def register_routers() -> None:
     from earlyhelp.approvals.api import router as approvals_router
     from earlyhelp.audit.api import router as audit_router
     from earlyhelp.cases.api import router as cases_router
+    from earlyhelp.outcomes.api import router as outcomes_router
     from earlyhelp.outreach.api import router as outreach_router
     from earlyhelp.outreach.api import talkzone_router
     from earlyhelp.people.api import router as people_router
@@ -165,6 +166,7 @@ def register_routers() -> None:
     api.add_router("/approvals", approvals_router)
     api.add_router("/outreach", outreach_router)
     api.add_router("/talkzone", talkzone_router)
+    api.add_router("/outcomes", outcomes_router)
 
 
 register_routers()

@@ -58,6 +58,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Resource planning", "planning:list", permission="planning.view_planningscenario"),
     NavItem("Outreach", "outreach:session-list", permission="outreach.view_outreachsession"),
     NavItem("Talkzone", "talkzone:contact-log", permission="outreach.view_talkzonecontact"),
+    NavItem("Outcomes", "outcomes:index", permission="outcomes.view_cohort_figures"),
     NavItem("Audit log", "audit:search", permission="audit.view_auditevent"),
     NavItem("Administration", "admin:index", roles=frozenset({Role.SYSTEM_ADMINISTRATOR})),
     NavItem("API", "api-docs"),
