@@ -269,3 +269,38 @@ def test_headroom_is_capacity_less_demand_and_flags_follow_it(fte, cases, leave,
     assert flags.over_capacity == (flags.headroom_slots < 0)
     assert flags.over_caseload == (flags.headroom_cases < 0)
     assert flags.open_cases == sum(cases.values())
+
+
+def test_the_next_visit_is_the_initial_visit_deadline_until_it_happens():
+    import datetime as dt
+
+    from earlyhelp.domain.caseload import next_visit_due
+
+    due = next_visit_due(
+        initial_visit_due_by=dt.date(2026, 6, 10),
+        initial_visit_on=None,
+        last_visit_on=None,
+        visit_every_weeks=1,
+    )
+
+    assert due == dt.date(2026, 6, 10)
+
+
+def test_the_next_visit_is_a_week_or_a_fortnight_after_the_latest_by_case_type():
+    import datetime as dt
+
+    from earlyhelp.domain.caseload import next_visit_due, visit_every_weeks
+
+    weekly = visit_every_weeks(RULES, "L2A")
+    fortnightly = visit_every_weeks(RULES, "L2B")
+    common = {"initial_visit_due_by": dt.date(2026, 6, 1), "initial_visit_on": dt.date(2026, 6, 1)}
+
+    assert (weekly, fortnightly, visit_every_weeks(RULES, None)) == (1, 2, 1)
+    assert next_visit_due(**common, last_visit_on=None, visit_every_weeks=weekly) == dt.date(
+        2026, 6, 8
+    )
+    assert next_visit_due(
+        **common, last_visit_on=dt.date(2026, 6, 12), visit_every_weeks=fortnightly
+    ) == dt.date(2026, 6, 26)
+    with pytest.raises(ValueError, match="visit_every_weeks"):
+        next_visit_due(**common, last_visit_on=None, visit_every_weeks=0)

@@ -1232,3 +1232,69 @@ def _record_safeguarding_outcome(
         source=source,
     )
     return record
+
+
+# ---------------------------------------------------------------- key worker change
+
+
+def reassign_key_worker(*, actor, case_id: int, new_worker, reason: str, source: str = "") -> Case:
+    """Hand an open case to another key worker: the case's and the family's key worker
+    (and the lead professional, when it was the old worker) become the new worker, the
+    case's open tasks follow, and the new worker is told by message.
+
+    Called by ``workforce.services.reassign_caseload`` inside its transaction, after it
+    has authorised the actor on the old worker's caseload.
+    """
+    case = _lock_case(case_id)
+    if not case.is_open:
+        raise StepNotReady(f"Case {case.urn} is closed: it cannot be reassigned.")
+    if new_worker.pk == case.key_worker_id:
+        raise ValidationError({"new_worker": [f"Case {case.urn} is already held by them."]})
+    new_team = new_worker.staff.team
+    if new_team is None:
+        raise ValidationError({"new_worker": ["The new key worker must belong to a team."]})
+    old_worker = case.key_worker
+    fields = ["key_worker", "team"]
+    before = snapshot(case, ("key_worker_id", "team_id", "lead_professional_id"))
+    case.key_worker = new_worker
+    case.team = new_team
+    if case.lead_professional_id == old_worker.pk:
+        case.lead_professional = new_worker
+        fields.append("lead_professional")
+    _save_case(case, *fields)
+    family = case.family
+    family_before = snapshot(family, ("team_id", "key_worker_id"))
+    family.key_worker = new_worker
+    family.team = new_team
+    family.save(update_fields=["team", "key_worker", "updated_at"])
+    moved_tasks = case.tasks.filter(assignee=old_worker, completed_at__isnull=True).update(
+        assignee=new_worker
+    )
+    queue_message(
+        kind=MessageKind.LP_CONTACT,
+        to=new_worker.email,
+        subject=f"You are now the key worker for case {case.urn}",
+        body=(
+            f"{actor.get_full_name() or actor.email} has made you the key worker and lead "
+            f"professional for the {family.name} family (case {case.urn}), which "
+            f"{old_worker.get_full_name() or old_worker.email} held. Reason: {reason}"
+        ),
+        case=case,
+    )
+    changes = diff(before, snapshot(case, ("key_worker_id", "team_id", "lead_professional_id")))
+    family_changes = diff(family_before, snapshot(family, ("team_id", "key_worker_id")))
+    changes.update({f"family.{name}": value for name, value in family_changes.items()})
+    record_write(
+        actor=actor,
+        code="case.key_worker_changed",
+        instance=case,
+        changes=changes,
+        details={
+            "from_name": old_worker.get_full_name() or old_worker.email,
+            "to_name": new_worker.get_full_name() or new_worker.email,
+            "reason": reason,
+            "tasks_moved": moved_tasks,
+        },
+        source=source,
+    )
+    return case

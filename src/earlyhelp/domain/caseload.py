@@ -11,6 +11,7 @@ back as floats for display.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -259,3 +260,29 @@ def annual_view(
         cases_this_year=cases_this_year,
         cases_per_fte=float(cases / exact_fte),
     )
+
+
+def next_visit_due(
+    *,
+    initial_visit_due_by: dt.date,
+    initial_visit_on: dt.date | None,
+    last_visit_on: dt.date | None,
+    visit_every_weeks: int,
+) -> dt.date:
+    """When a case's next visit is due: the initial visit's deadline until it happens,
+    then a week or a fortnight (by case type) after the latest visit."""
+    if visit_every_weeks < 1:
+        raise ValueError(f"visit_every_weeks must be at least 1 (got {visit_every_weeks})")
+    if initial_visit_on is None:
+        return initial_visit_due_by
+    latest = max(d for d in (initial_visit_on, last_visit_on) if d is not None)
+    return latest + dt.timedelta(weeks=visit_every_weeks)
+
+
+def visit_every_weeks(rules: CaseloadRules, case_type: str | None) -> int | None:
+    """Weeks between visits for a case type (None in assessment counts as configured);
+    None when the type needs no regular visits."""
+    per_week = rules.visits_for(case_type)
+    if per_week == 0:
+        return None
+    return max(1, math.ceil(1 / per_week))

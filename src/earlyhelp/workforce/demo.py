@@ -29,12 +29,12 @@ from earlyhelp.accounts.models import User
 from earlyhelp.accounts.roles import Role
 from earlyhelp.accounts.services import create_staff_user
 from earlyhelp.audit.services import record_write
-from earlyhelp.configuration.models import District, Locality
+from earlyhelp.configuration.models import District, Locality, Specialism
 from earlyhelp.domain.consent import age_on
 from earlyhelp.domain.people import OLDEST_YOUNG_PERSON, OLDEST_YOUNG_PERSON_WITH_SEND
 from earlyhelp.people.models import Gender, Relationship
 from earlyhelp.people.services import add_family_member, create_family
-from earlyhelp.workforce.models import Grade, StaffMember, Team
+from earlyhelp.workforce.models import Absence, AbsenceKind, Grade, StaffMember, Team
 
 # Demo only: printed by `manage.py demo_sign_ins` and shared by every demo sign-in.
 # Never use demo data, or this password, in a live deployment.
@@ -79,6 +79,11 @@ JOB_TITLES: dict[Role, str] = {
 # Languages, other than English, commonly spoken at home in Lancashire.
 HOME_LANGUAGES = ("Urdu", "Polish", "Gujarati", "Punjabi", "Romanian", "Bengali")
 HOME_LANGUAGE_SHARE = 0.12
+# Demo caseworkers: a share speak a home language; some keep protected hours; a few are
+# away around the demo date (leave, sickness) so that capacity pages show absence.
+STAFF_LANGUAGE_SHARE = 0.2
+PROTECTED_HOURS_CHOICES = (Decimal("0"), Decimal("0"), Decimal("2.5"), Decimal("5"))
+ABSENCE_SHARE = 0.15
 SAINTS = ("Mary", "Joseph", "Peter", "Paul", "Anne", "Andrew", "John", "Michael", "Wilfrid")
 # Faker's en_GB streets end in American suffixes (Plaza, Canyon); these are British.
 STREET_SUFFIXES = (
@@ -644,12 +649,54 @@ class _DemoBuilder:
             allocated += key_worker is not None
         return people, allocated
 
+    def _capacity_details(self, *, teams, key_workers) -> None:
+        """Specialisms, languages, protected hours and a few absences for the caseworkers,
+        from a generator of their own so that the rest of the demo stays as it was."""
+        rng = random.Random(f"{self.seed}-capacity")  # noqa: S311
+        specialisms = list(Specialism.objects.order_by("sort_order", "code"))
+        links = []
+        absences = []
+        for district_id in sorted(key_workers):
+            manager = teams[district_id].manager
+            for user, _fte in key_workers[district_id]:
+                staff = user.staff
+                if specialisms:
+                    for specialism in rng.sample(specialisms, k=min(len(specialisms), 2)):
+                        links.append(
+                            StaffMember.specialisms.through(
+                                staffmember_id=staff.pk, specialism_id=specialism.pk
+                            )
+                        )
+                if rng.random() < STAFF_LANGUAGE_SHARE:
+                    staff.languages = [rng.choice(HOME_LANGUAGES).lower()]
+                staff.protected_hours = rng.choice(PROTECTED_HOURS_CHOICES)
+                if rng.random() < ABSENCE_SHARE and manager is not None:
+                    start = self.as_of + dt.timedelta(days=rng.randint(-3, 20))
+                    kind = rng.choice(
+                        [AbsenceKind.ANNUAL_LEAVE, AbsenceKind.ANNUAL_LEAVE, AbsenceKind.SICKNESS]
+                    )
+                    absences.append(
+                        Absence(
+                            worker=staff,
+                            kind=kind,
+                            start_date=start,
+                            end_date=start + dt.timedelta(days=rng.randint(0, 9)),
+                            recorded_by=manager,
+                            recorded_at=timezone.now(),
+                        )
+                    )
+        workers = [user.staff for ids in sorted(key_workers) for user, _ in key_workers[ids]]
+        StaffMember.objects.bulk_update(workers, ["languages", "protected_hours"])
+        StaffMember.specialisms.through.objects.bulk_create(links)
+        Absence.objects.bulk_create(absences)
+
     def build(self, *, districts: list[District], families: int, staff: int) -> DemoSummary:
         demo = next((d for d in districts if d.code == DEMO_DISTRICT_CODE), districts[0])
         teams, key_workers = self._build_staff(districts=districts, staff=staff, demo=demo)
         people, allocated = self._build_families(
             count=families, districts=districts, demo=demo, teams=teams, key_workers=key_workers
         )
+        self._capacity_details(teams=teams, key_workers=key_workers)
         summary = DemoSummary(
             seed=self.seed,
             as_of=self.as_of,

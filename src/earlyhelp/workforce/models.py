@@ -6,12 +6,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from earlyhelp.accounts.roles import Role
 from earlyhelp.configuration.models import District
 
 FTE_MESSAGE = "FTE must be more than 0 and at most 1.0"
+# Roles that hold cases, and so count against caseload capacity.
+CASEWORKER_ROLES = (Role.KEY_WORKER, Role.SENIOR_PRACTITIONER)
 
 
 class Grade(models.TextChoices):
@@ -103,6 +107,15 @@ class StaffMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.job_title})"
+
+    def clean(self) -> None:
+        """A worker who holds cases (key worker, senior practitioner) belongs to a team."""
+        if self.team_id is not None or self.user_id is None:
+            return
+        if self.user.groups.filter(name__in=[r.value for r in CASEWORKER_ROLES]).exists():
+            raise ValidationError(
+                {"team": ["A key worker or senior practitioner must belong to a team"]}
+            )
 
     @property
     def district(self) -> District | None:
