@@ -155,6 +155,7 @@ def register_routers() -> None:
     from earlyhelp.people.api import router as people_router
     from earlyhelp.referrals.api import router as referrals_router
     from earlyhelp.tasks.api import router as tasks_router
+    from earlyhelp.workforce.api import router as workforce_router
 
     api.add_router("/", accounts_router)
     api.add_router("/families", people_router)
@@ -163,6 +164,7 @@ def register_routers() -> None:
     api.add_router("/cases", cases_router)
     api.add_router("/allocation", allocation_router)
     api.add_router("/tasks", tasks_router)
+    api.add_router("/workforce", workforce_router)
     api.add_router("/approvals", approvals_router)
     api.add_router("/outreach", outreach_router)
     api.add_router("/talkzone", talkzone_router)
