@@ -169,10 +169,14 @@ def test_a_domain_error_shows_next_to_the_input_it_names(manager):
 def test_an_error_in_a_table_input_shows_in_its_cell(manager):
     scenario = services.create_scenario(actor=manager, name="Bad slots")
 
-    html = client_for(manager).post(
-        f"/planning/{scenario.pk}/inputs/",
-        form_data(scenario, **{"case_types.L2B.slots_per_cycle": "-6"}),
-    ).content.decode()
+    html = (
+        client_for(manager)
+        .post(
+            f"/planning/{scenario.pk}/inputs/",
+            form_data(scenario, **{"case_types.L2B.slots_per_cycle": "-6"}),
+        )
+        .content.decode()
+    )
 
     assert "must be more than zero" in error_next_to(html, "id_case_types.L2B.slots_per_cycle")
 
@@ -180,10 +184,14 @@ def test_an_error_in_a_table_input_shows_in_its_cell(manager):
 def test_a_profile_not_making_100_shows_on_the_case_types_section(manager):
     scenario = services.create_scenario(actor=manager, name="Bad shares")
 
-    html = client_for(manager).post(
-        f"/planning/{scenario.pk}/inputs/",
-        form_data(scenario, **{"case_types.L3.share_percent": "15"}),
-    ).content.decode()
+    html = (
+        client_for(manager)
+        .post(
+            f"/planning/{scenario.pk}/inputs/",
+            form_data(scenario, **{"case_types.L3.share_percent": "15"}),
+        )
+        .content.decode()
+    )
 
     assert "must add up to 100%, not 110%" in error_next_to(html, "section-case_types")
     assert 'href="#id_case_types.L3.share_percent"' in html
@@ -192,9 +200,11 @@ def test_a_profile_not_making_100_shows_on_the_case_types_section(manager):
 def test_text_in_a_number_input_is_refused_by_the_form(manager):
     scenario = services.create_scenario(actor=manager, name="Words")
 
-    html = client_for(manager).post(
-        f"/planning/{scenario.pk}/inputs/", form_data(scenario, visits_per_week="eleven")
-    ).content.decode()
+    html = (
+        client_for(manager)
+        .post(f"/planning/{scenario.pk}/inputs/", form_data(scenario, visits_per_week="eleven"))
+        .content.decode()
+    )
 
     assert "must be a number" in error_next_to(html, "id_visits_per_week")
 
@@ -328,6 +338,7 @@ def _queries(client: Client, path: str) -> int:
 def test_list_page_queries_do_not_grow_with_scenarios(manager, other_manager):
     client = client_for(manager)
     services.create_scenario(actor=manager, name="One")
+    services.create_scenario(actor=other_manager, name="Two")
     few = _queries(client, "/planning/")
     for number in range(12):
         owner = manager if number % 2 else other_manager

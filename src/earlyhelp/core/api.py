@@ -153,6 +153,7 @@ def register_routers() -> None:
     from earlyhelp.outreach.api import router as outreach_router
     from earlyhelp.outreach.api import talkzone_router
     from earlyhelp.people.api import router as people_router
+    from earlyhelp.planning.api import router as planning_router
     from earlyhelp.referrals.api import router as referrals_router
     from earlyhelp.tasks.api import router as tasks_router
     from earlyhelp.workforce.api import router as workforce_router
@@ -166,6 +167,7 @@ def register_routers() -> None:
     api.add_router("/tasks", tasks_router)
     api.add_router("/workforce", workforce_router)
     api.add_router("/approvals", approvals_router)
+    api.add_router("/planning", planning_router)
     api.add_router("/outreach", outreach_router)
     api.add_router("/talkzone", talkzone_router)
     api.add_router("/outcomes", outcomes_router)

@@ -328,3 +328,22 @@ def result_sections(results: Mapping[str, Any]) -> list[dict[str, Any]]:
         if figures or tables:
             sections.append({"title": title, "figures": figures, "tables": tables})
     return sections
+
+
+def comparable(value: Any) -> Any:
+    """A value to compare by: numbers by amount (3.80, 3.8 and the float 3.8 are one),
+    anything else as it is."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return ("number", Decimal(str(value)).normalize())
+    return ("other", repr(value))
+
+
+def plain_numbers(data: Any) -> Any:
+    """Plain data for JSON: Decimals as numbers (whole ones as int), not as text."""
+    if isinstance(data, Mapping):
+        return {key: plain_numbers(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [plain_numbers(value) for value in data]
+    if isinstance(data, Decimal):
+        return int(data) if data == data.to_integral_value() else float(data)
+    return data

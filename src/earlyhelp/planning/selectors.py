@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -13,7 +12,7 @@ from django.http import Http404
 
 from earlyhelp.planning import services
 from earlyhelp.planning.models import PlanningScenario
-from earlyhelp.planning.presentation import flatten
+from earlyhelp.planning.presentation import comparable, flatten
 
 MAX_COMPARED = 6
 
@@ -65,20 +64,15 @@ class Comparison:
     inputs: list[dict[str, Any]]
 
 
-def _same(value: Any) -> Any:
-    """A value to compare by: numbers by amount (3.80 is 3.8), anything else as it is."""
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return ("number", Decimal(str(value)).normalize())
-    return ("other", repr(value))
-
-
 def _rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
     flat = [dict(flatten(value)) for value in values]
     names = list(dict.fromkeys(name for each in flat for name in each))
     rows = []
     for name in names:
         cells = [each.get(name) for each in flat]
-        rows.append({"name": name, "values": cells, "differs": len(set(map(_same, cells))) > 1})
+        rows.append(
+            {"name": name, "values": cells, "differs": len(set(map(comparable, cells))) > 1}
+        )
     return rows
 
 

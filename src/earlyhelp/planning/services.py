@@ -29,7 +29,15 @@ from earlyhelp.domain.resource_model import (
     scenario_to_dict,
 )
 from earlyhelp.planning.models import PlanningScenario
-from earlyhelp.planning.presentation import flatten, format_value, label_for_path
+from earlyhelp.planning.presentation import (
+    comparable,
+    flatten,
+    format_value,
+    label_for_path,
+    locate_input,
+    plain_numbers,
+    value_at,
+)
 
 DEFAULT_NAME = "Service specification (default)"
 DEFAULT_DESCRIPTION = (
@@ -93,7 +101,10 @@ class StaleScenario(DomainError):
         )
 
     def extra(self) -> dict:
-        return {"current_version": self.current_version, "differences": self.differences}
+        return {
+            "current_version": self.current_version,
+            "differences": plain_numbers(self.differences),
+        }
 
 
 class DefaultScenarioIsReadOnly(DomainError):
@@ -143,6 +154,12 @@ def validated_inputs(data: object) -> dict[str, Any]:
         scenario = scenario_from_dict(data)
         plan(scenario)
     except ScenarioError as error:
+        # A rule may name an input by its column (case_types.share_percent.L3): where it
+        # is one input of the data, it is named as written (case_types.L3.share_percent).
+        located = locate_input(data, error.input)
+        found, value = value_at(data, located.split("."))
+        if found and located != error.input and not isinstance(value, Mapping | list):
+            error = ScenarioError(located, error.problem)
         raise InvalidScenario(error) from error
     return scenario_to_dict(scenario)
 
@@ -166,7 +183,7 @@ def input_differences(
     return [
         {"input": name, "saved": before.get(name), "submitted": after.get(name)}
         for name in dict.fromkeys([*before, *after])
-        if before.get(name) != after.get(name)
+        if comparable(before.get(name)) != comparable(after.get(name))
     ]
 
 
