@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from earlyhelp.audit.services import record_denied
 from earlyhelp.core.pagination import Page, paginate
@@ -150,7 +150,7 @@ def record_session(request, payload: SessionIn):
         ),
         source=_source(request),
     )
-    return 201, _session_out(selectors.session_detail(session_id=session.pk), detail=True)
+    return _session_out(selectors.session_detail(session_id=session.pk), detail=True)
 
 
 @router.get("/sessions/{session_id}", response=SessionDetailOut, summary="One session")
@@ -349,7 +349,7 @@ def record_contact(request, payload: ContactIn):
     contact = services.record_talkzone_contact(
         actor=request.auth, data=services.ContactInput(**payload.dict()), source=_source(request)
     )
-    return 201, _contact_out(selectors.contact_log().get(pk=contact.pk), detail=True)
+    return _contact_out(selectors.contact_log().get(pk=contact.pk), detail=True)
 
 
 @talkzone_router.get("/contacts/{contact_id}", response=ContactDetailOut, summary="One contact")
@@ -489,10 +489,10 @@ def add_shift(request, payload: ShiftIn):
         ends_at=payload.ends_at,
         source=_source(request),
     )
-    return 201, _shift_out(shift)
+    return _shift_out(shift)
 
 
 @talkzone_router.delete("/rota/{shift_id}", response={204: None}, summary="Remove a shift")
 def remove_shift(request, shift_id: int):
     services.remove_talkzone_shift(actor=request.auth, shift_id=shift_id, source=_source(request))
-    return 204, None
+    return Status(204, None)

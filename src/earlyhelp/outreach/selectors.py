@@ -113,6 +113,7 @@ def session_list(
             "issues",
         )
         .annotate(contacts=Coalesce(Sum("contact_counts__count"), 0))
+        .order_by("-starts_at", "-pk")
     )
     if district_id is not None:
         sessions = sessions.filter(district_id=district_id)
