@@ -46,6 +46,7 @@ from earlyhelp.cases.models import (
     Level,
     Status,
 )
+from earlyhelp.centres.selectors import attendance_for_people
 from earlyhelp.configuration.selectors import service_timescales
 from earlyhelp.domain import casework
 
@@ -256,6 +257,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "star_tables": _star_tables(case),
             "actions": _actions(request, case),
             "today": today,
+            "group_sessions": attendance_for_people(
+                [m.person_id for m in case.family.memberships.all()]
+            ),
         },
     )
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("allocation/", include("earlyhelp.allocation.urls")),
     path("tasks/", include("earlyhelp.tasks.urls")),
     path("approvals/", include("earlyhelp.approvals.urls")),
+    path("centres/", include("earlyhelp.centres.urls")),
     path("outreach/", include("earlyhelp.outreach.urls")),
     path("talkzone/", include("earlyhelp.outreach.talkzone_urls")),
     path("planning/", include("earlyhelp.planning.urls")),

@@ -149,6 +149,7 @@ def register_routers() -> None:
     from earlyhelp.approvals.api import router as approvals_router
     from earlyhelp.audit.api import router as audit_router
     from earlyhelp.cases.api import router as cases_router
+    from earlyhelp.centres.api import router as centres_router
     from earlyhelp.outcomes.api import router as outcomes_router
     from earlyhelp.outreach.api import router as outreach_router
     from earlyhelp.outreach.api import talkzone_router
@@ -167,6 +168,7 @@ def register_routers() -> None:
     api.add_router("/tasks", tasks_router)
     api.add_router("/workforce", workforce_router)
     api.add_router("/approvals", approvals_router)
+    api.add_router("/centres", centres_router)
     api.add_router("/planning", planning_router)
     api.add_router("/outreach", outreach_router)
     api.add_router("/talkzone", talkzone_router)
