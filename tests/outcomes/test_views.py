@@ -157,3 +157,9 @@ def test_case_outcomes_page_queries_do_not_grow_with_readings(client, world, dat
     for _ in range(4):
         _star(world, data.a, "review", data.a.allocated_at.date(), {"routines": 6})
     assert _queries(client, url) == small
+
+
+def test_the_case_page_links_to_its_outcomes_and_star_chart(client, world, data):
+    client.force_login(world.key_worker)
+    page = client.get(reverse("cases:detail", args=[data.a.pk])).content.decode()
+    assert reverse("outcomes:case", args=[data.a.pk]) in page

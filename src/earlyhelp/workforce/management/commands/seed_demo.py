@@ -62,6 +62,7 @@ class Command(BaseCommand):
         casework = None
         if not no_casework:
             from earlyhelp.cases.demo import seed_casework
+            from earlyhelp.outcomes.demo import seed_outcomes
             from earlyhelp.people.models import Family
 
             demo_families = list(
@@ -71,6 +72,7 @@ class Command(BaseCommand):
             )
             with transaction.atomic():
                 casework = seed_casework(families=demo_families, seed=seed)
+                seed_outcomes(seed=seed)
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
