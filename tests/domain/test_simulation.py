@@ -1,10 +1,12 @@
 import itertools
 import random
 import statistics
+import threading
 from dataclasses import replace
 
 import pytest
 
+from earlyhelp.domain import simulation
 from earlyhelp.domain.resource_model import ScenarioError, default_scenario
 from earlyhelp.domain.simulation import (
     SimulationScenario,
@@ -319,3 +321,18 @@ def test_bad_new_inputs_are_named(change, input_name):
 def test_too_few_processes_are_refused():
     with pytest.raises(ScenarioError, match="processes"):
         simulate(SMALL, workers=10, replications=2, seed=0, processes=0)
+
+
+def test_a_threaded_process_spawns_its_workers_and_gets_the_same_results():
+    # A web server runs threads: its worker processes are spawned, not forked.
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        assert simulation._start_method() == "spawn"
+        spawned = simulate(RICH, workers=16, replications=2, seed=7, processes=2)
+    finally:
+        release.set()
+        waiting.join()
+    assert simulation._start_method() == "fork"
+    assert spawned == simulate(RICH, workers=16, replications=2, seed=7)

@@ -30,6 +30,7 @@ import math
 import multiprocessing
 import random
 import statistics
+import threading
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
@@ -65,9 +66,6 @@ _T_975 = (
     2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
 )  # fmt: skip
 _Z_975 = 1.959964
-# Worker processes are started afresh rather than forked: a fork of a threaded web
-# server can copy a lock that another thread holds.
-_START_METHOD = "spawn"
 
 
 @dataclass(frozen=True)
@@ -547,6 +545,15 @@ def _portable(scenario: SimulationScenario) -> SimulationScenario:
     )
 
 
+def _start_method() -> str:
+    """Fork worker processes when this process runs one thread (a command, a script): it is
+    quick. A fork of a threaded process (a web server) could copy a lock that another
+    thread holds, so there they are spawned afresh, which costs a start-up each."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
+
+
 def _run_jobs(
     jobs: Sequence[tuple[SimulationScenario, int, int]], processes: int
 ) -> list[ReplicationResult]:
@@ -556,7 +563,7 @@ def _run_jobs(
         raise ScenarioError("processes", "must be at least one")
     if processes == 1 or len(jobs) < 2:
         return [_replicate(job) for job in jobs]
-    context = multiprocessing.get_context(_START_METHOD)
+    context = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=context) as pool:
         return list(pool.map(_replicate, jobs))
 
