@@ -9,7 +9,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from earlyhelp.audit.services import record_denied, record_view
 from earlyhelp.centres import selectors, services
@@ -209,7 +209,7 @@ def add_session(request, centre_id: int, payload: SessionIn):
     session = services.add_programme_session(
         actor=request.auth, centre_id=centre_id, source=_source(request), **payload.dict()
     )
-    return 201, _session_out(selectors.programme_session(session_id=session.pk))
+    return Status(201, _session_out(selectors.programme_session(session_id=session.pk)))
 
 
 @router.post(
@@ -234,7 +234,7 @@ def add_rota(request, session_id: int, payload: RotaIn):
     services.add_to_rota(
         actor=request.auth, session_id=session_id, source=_source(request), **payload.dict()
     )
-    return 201, _session_out(selectors.programme_session(session_id=session_id))
+    return Status(201, _session_out(selectors.programme_session(session_id=session_id)))
 
 
 @router.delete(
@@ -246,7 +246,7 @@ def remove_rota(request, session_id: int, staff_id: int):
     services.remove_from_rota(
         actor=request.auth, session_id=session_id, staff_id=staff_id, source=_source(request)
     )
-    return 204, None
+    return Status(204, None)
 
 
 class OccurrenceIn(Schema):
@@ -276,7 +276,7 @@ def record_occurrence(request, session_id: int, payload: OccurrenceIn):
     occurrence = services.record_session_occurrence(
         actor=request.auth, session_id=session_id, source=_source(request), **payload.dict()
     )
-    return 201, occurrence
+    return Status(201, occurrence)
 
 
 # ---------------------------------------------------------------- group programmes
@@ -406,7 +406,7 @@ def create_run(request, programme_id: int, payload: RunIn):
     run = services.create_group_run(
         actor=request.auth, programme_id=programme_id, source=_source(request), **payload.dict()
     )
-    return 201, _run_out(selectors.run_detail(run_id=run.pk))
+    return Status(201, _run_out(selectors.run_detail(run_id=run.pk)))
 
 
 @router.get("/runs/{int:run_id}", response=RunOut, summary="A run, its sessions and participants")
@@ -426,7 +426,7 @@ def enrol(request, run_id: int, payload: EnrolIn):
     services.enrol_participant(
         actor=request.auth, run_id=run_id, source=_source(request), **payload.dict()
     )
-    return 201, _run_out(selectors.run_detail(run_id=run_id))
+    return Status(201, _run_out(selectors.run_detail(run_id=run_id)))
 
 
 class RegisterIn(Schema):

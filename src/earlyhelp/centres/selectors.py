@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 
 from earlyhelp.centres import rules_spec
 from earlyhelp.centres.models import (
@@ -188,9 +189,10 @@ def programme_session(*, session_id: int) -> ProgrammeSession | None:
             Prefetch("rota", queryset=RotaEntry.objects.select_related("staff__user")),
             Prefetch(
                 "occurrences",
-                queryset=SessionOccurrence.objects.select_related("recorded_by").order_by("-date")[
-                    :10
-                ],
+                # The last twelve weeks: a bounded list however long the session runs.
+                queryset=SessionOccurrence.objects.filter(
+                    date__gte=timezone.localdate() - dt.timedelta(weeks=12)
+                ).order_by("-date"),
             ),
         )
         .filter(pk=session_id)
