@@ -305,3 +305,18 @@ def test_the_areas_served_page_tables_sessions_by_area_and_month(ow):
 
     assert "Moor Park, Preston" in page
     assert "1 (9)" in page
+
+
+def test_a_named_contact_shows_the_name_only_to_those_who_may_see_the_person(ow):
+    contact = services.record_talkzone_contact(
+        actor=ow.world.manager, data=contact_input(person_id=ow.young_person.pk)
+    )
+
+    manager_page = client_for(ow.world.manager).get(f"/talkzone/{contact.pk}/").content.decode()
+    talkzone_page = client_for(ow.talkzone_worker).get(f"/talkzone/{contact.pk}/")
+
+    assert html.escape(ow.young_person.full_name) in manager_page
+    assert html.escape(ow.young_person.full_name) not in talkzone_page.content.decode()
+    assert "you cannot see this person" in html.unescape(talkzone_page.content.decode())
+    views = AuditEvent.objects.filter(kind=Kind.VIEW, subject_person_id=ow.young_person.pk)
+    assert list(views.values_list("actor", flat=True)) == [ow.world.manager.pk]

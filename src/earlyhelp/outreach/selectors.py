@@ -249,7 +249,12 @@ def access_contact(*, user, contact_id: int, source: str) -> TalkzoneContact:
             source=source,
         )
         raise PermissionDenied("You cannot see the Talkzone log.")
-    if contact.person_id is not None:
+    # The person is shown only to those who may see their family's record.
+    contact.person_visible = (
+        contact.person_id is not None
+        and people_visible_to(user).filter(pk=contact.person_id).exists()
+    )
+    if contact.person_visible:
         record_view(actor=user, instance=contact.person, source=source, code="person.viewed")
     return contact
 
@@ -277,7 +282,7 @@ def request_draft_for_contact(*, user, contact_id: int, source: str) -> dict:
         "presenting_needs": needs,
         "member": None,
     }
-    person = contact.person
+    person = contact.person if contact.person_visible else None
     if person is not None:
         draft["referrer_name"] = person.full_name
         draft["postcode"] = person.postcode
