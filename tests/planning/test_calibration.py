@@ -138,3 +138,20 @@ def test_simulate_command_refuses_to_calibrate_from_too_little_data(world):
     with pytest.raises(CommandError, match="calibrate_from_database: too little data"):
         call_command("simulate", "--calibrate-from-database", "--replications", "1", stdout=out)
     assert out.getvalue() == ""
+
+
+def test_calibration_reads_the_database_in_a_fixed_number_of_queries(
+    last_year, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        calibrate(today=TODAY)
+
+
+def test_a_bad_scenario_file_is_reported_before_calibrating(world, tmp_path):
+    path = tmp_path / "scenario.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CommandError, match="scenario_file"):
+        call_command(
+            "simulate", "--scenario-file", str(path), "--calibrate-from-database",
+            stdout=StringIO(),
+        )  # fmt: skip

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from earlyhelp.domain.resource_model import ScenarioError
 from earlyhelp.planning.calibration import calibrate
-from earlyhelp.planning.cli import add_simulate_arguments, render_simulation
+from earlyhelp.planning.cli import add_simulate_arguments, read_scenario, render_simulation
 
 
 class Command(BaseCommand):
@@ -34,6 +34,9 @@ class Command(BaseCommand):
         **options,
     ):
         try:
+            if scenario_file and calibrate_from_database:
+                # A bad scenario file is reported before the database is read.
+                read_scenario(scenario_file)
             text = render_simulation(
                 scenario_file=scenario_file,
                 replications=replications,
