@@ -113,30 +113,61 @@ def specialism_rules() -> list[rules.SpecialismRule]:
 
 
 def _waiting_queryset():
-    return RequestForSupport.objects.select_related(
-        "family__district", "team__district"
-    ).prefetch_related(
-        Prefetch("members", queryset=RequestMember.objects.select_related("person")),
-        "target_groups",
+    return RequestForSupport.objects.select_related("family__district", "team__district")
+
+
+@dataclass(frozen=True)
+class _Member:
+    person_id: int
+    is_subject: bool
+    date_of_birth: dt.date | None
+    language: str
+    has_send: bool
+
+
+def _members_and_groups(
+    request_ids: list[int],
+) -> tuple[dict[int, list[_Member]], dict[int, list[str]]]:
+    """Each request's members and target group codes, as plain values (two queries)."""
+    members: dict[int, list[_Member]] = defaultdict(list)
+    rows = (
+        RequestMember.objects.filter(request_id__in=request_ids)
+        .order_by("pk")
+        .values_list(
+            "request_id",
+            "person_id",
+            "is_subject",
+            "person__date_of_birth",
+            "person__preferred_language",
+            "person__has_send",
+        )
     )
+    for request_id, person_id, is_subject, born, language, has_send in rows:
+        members[request_id].append(_Member(person_id, is_subject, born, language, has_send))
+    groups: dict[int, list[str]] = defaultdict(list)
+    through = RequestForSupport.target_groups.through.objects.filter(
+        requestforsupport_id__in=request_ids
+    )
+    for request_id, code in through.values_list("requestforsupport_id", "targetgroup__code"):
+        groups[request_id].append(code)
+    return members, groups
 
 
 def to_waiting_request(
-    request: RequestForSupport, specialisms: list[rules.SpecialismRule], today: dt.date
+    request: RequestForSupport,
+    specialisms: list[rules.SpecialismRule],
+    today: dt.date,
+    *,
+    members: list[_Member],
+    target_groups: list[str],
 ) -> rules.WaitingRequest:
     """A request as the allocation rules see it: its permitted district is its team's."""
-    members = list(request.members.all())
-    ages = [
-        age_on(m.person.date_of_birth, today)
-        for m in members
-        if m.is_subject and m.person.date_of_birth
-    ]
+    ages = [age_on(m.date_of_birth, today) for m in members if m.is_subject and m.date_of_birth]
     languages = sorted(
         {
-            m.person.preferred_language.strip().lower()
+            m.language.strip().lower()
             for m in members
-            if m.person.preferred_language.strip()
-            and m.person.preferred_language.strip().lower() != ENGLISH
+            if m.language.strip() and m.language.strip().lower() != ENGLISH
         }
     )
     return rules.WaitingRequest(
@@ -149,13 +180,27 @@ def to_waiting_request(
         needs=rules.needs_for(
             specialisms,
             child_ages=ages,
-            has_send=any(m.person.has_send for m in members),
-            target_groups=[g.code for g in request.target_groups.all()],
+            has_send=any(m.has_send for m in members),
+            target_groups=target_groups,
         ),
         languages=tuple(languages),
         member_ids=frozenset(m.person_id for m in members),
         location=_location(request.family.district),
     )
+
+
+def waiting_inputs(
+    requests: list[RequestForSupport], *, today: dt.date
+) -> list[rules.WaitingRequest]:
+    """The requests as the allocation rules see them (four queries for any number)."""
+    specialisms = specialism_rules()
+    members, groups = _members_and_groups([r.pk for r in requests])
+    return [
+        to_waiting_request(
+            r, specialisms, today, members=members.get(r.pk, []), target_groups=groups.get(r.pk, [])
+        )
+        for r in requests
+    ]
 
 
 def capacity_in_cases(load: WorkerLoad, caseload: CaseloadRules) -> int:
@@ -181,33 +226,32 @@ def _continuity(
     user_ids: list[int], requests: list[rules.WaitingRequest]
 ) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
     """For each worker (user id), the waiting families they hold an open case for, and
-    the waiting requests' members who belong to a family they hold an open case for."""
+    the waiting requests' members who belong to a family they hold an open case for
+    (two queries)."""
     families: dict[int, set[int]] = defaultdict(set)
     people: dict[int, set[int]] = defaultdict(set)
-    family_ids = {r.family_id for r in requests}
-    member_ids = set().union(*(r.member_ids for r in requests)) if requests else set()
     if not user_ids or not requests:
         return families, people
-    open_cases = Case.objects.filter(key_worker_id__in=user_ids).exclude(status=CaseStatus.CLOSED)
-    for worker_id, family_id in (
-        open_cases.filter(family_id__in=family_ids)
+    waiting_families = {r.family_id for r in requests}
+    member_ids = set().union(*(r.member_ids for r in requests))
+    families_of: dict[int, set[int]] = defaultdict(set)  # family id: waiting members in it
+    if member_ids:
+        rows = FamilyMember.objects.filter(person_id__in=member_ids).order_by()
+        for person_id, family_id in rows.values_list("person_id", "family_id"):
+            families_of[family_id].add(person_id)
+    candidates = set(user_ids)
+    held = (
+        Case.objects.filter(family_id__in=waiting_families | set(families_of))
+        .exclude(status=CaseStatus.CLOSED)
         .order_by()
         .values_list("key_worker_id", "family_id")
-    ):
-        families[worker_id].add(family_id)
-    if member_ids:
-        rows = (
-            FamilyMember.objects.filter(
-                person_id__in=member_ids,
-                family__cases__key_worker_id__in=user_ids,
-                family__cases__status__in=[s for s in CaseStatus.values if s != CaseStatus.CLOSED],
-            )
-            .order_by()
-            .values_list("family__cases__key_worker_id", "person_id")
-            .distinct()
-        )
-        for worker_id, person_id in rows:
-            people[worker_id].add(person_id)
+    )
+    for worker_id, family_id in held:
+        if worker_id not in candidates:
+            continue
+        if family_id in waiting_families:
+            families[worker_id].add(family_id)
+        people[worker_id].update(families_of.get(family_id, ()))
     return families, people
 
 
@@ -253,6 +297,17 @@ def waiting_requests(scope: Scope) -> list[RequestForSupport]:
         queryset = queryset.filter(team=scope.team)
     else:
         queryset = queryset.filter(team__district=scope.district)
+    # Only what the allocation rules read: a queue can be a thousand requests long.
+    queryset = queryset.only(
+        "family__name",
+        "family__district__name",
+        "family__district__latitude",
+        "family__district__longitude",
+        "team__name",
+        "team__district__name",
+        "allocation_due_by",
+        "received_at",
+    )
     return list(queryset.order_by("allocation_due_by", "received_at", "pk"))
 
 
@@ -267,8 +322,7 @@ def bulk_inputs(scope: Scope, *, today: dt.date | None = None) -> BulkInputs:
     """Everything the solver needs for a scope's queue, in a fixed number of queries."""
     today = today or timezone.localdate()
     requests = waiting_requests(scope)
-    specialisms = specialism_rules()
-    waiting = [to_waiting_request(r, specialisms, today) for r in requests]
+    waiting = waiting_inputs(requests, today=today)
     candidates = candidate_workers({scope.district.pk, *(w.district_id for w in waiting)}, waiting)
     return BulkInputs(requests=requests, waiting=waiting, candidates=candidates)
 
@@ -277,8 +331,7 @@ def recommendations_for(
     request: RequestForSupport, *, weights: rules.Weights | None = None
 ) -> list[rules.Recommendation]:
     """The key workers of the request's district ranked for it, each with its reasons."""
-    today = timezone.localdate()
-    waiting = to_waiting_request(request, specialism_rules(), today)
+    [waiting] = waiting_inputs([request], today=timezone.localdate())
     candidates = candidate_workers([waiting.district_id], [waiting])
     return rules.recommend(waiting, candidates.workers, weights)
 
