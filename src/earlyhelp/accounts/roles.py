@@ -149,6 +149,17 @@ for _role, _permissions in _CENTRE_PERMISSIONS.items():
 for _role in (Role.OPERATIONS_DELIVERY_LEADER, Role.LOCALITY_MANAGER, Role.HEAD_OF_SERVICE):
     ROLE_PERMISSIONS[_role] = (*ROLE_PERMISSIONS[_role], "allocation.view_allocationproposal")
 
+# Claim frameworks' thresholds and periods, kept by system administrators in the admin
+# (who attaches, records progress and claims is in claims/rules.py).
+ROLE_PERMISSIONS[Role.SYSTEM_ADMINISTRATOR] = (
+    *ROLE_PERMISSIONS[Role.SYSTEM_ADMINISTRATOR],
+    *(
+        f"claims.{action}_{model}"
+        for model in ("claimframework", "frameworkneed")
+        for action in ("view", "add", "change")
+    ),
+)
+
 # Roles that manage other staff: they see their reports' work.
 MANAGER_ROLES = frozenset(
     {Role.OPERATIONS_DELIVERY_LEADER, Role.LOCALITY_MANAGER, Role.HEAD_OF_SERVICE}

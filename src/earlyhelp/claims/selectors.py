@@ -195,7 +195,8 @@ class AttachmentRow:
         return STATE_LABELS[self.state]
 
 
-def _state(attachment: Attachment, assessment: rules.ClaimAssessment, as_of: dt.date) -> str:
+def state_of(attachment: Attachment, assessment: rules.ClaimAssessment, as_of: dt.date) -> str:
+    """identified, progress, claimable or claimed (``STATE_LABELS``), as of a date."""
     claim = getattr(attachment, "claim", None)
     if claim is not None and claim.claimed_at.date() <= as_of:
         return "claimed"
@@ -220,7 +221,7 @@ def attachment_rows(
     rows = []
     for attachment in attachments_visible_to(user=user, framework=framework):
         assessment = assess(attachment, as_of=as_of, framework=rule)
-        row = AttachmentRow(attachment, assessment, _state(attachment, assessment, as_of))
+        row = AttachmentRow(attachment, assessment, state_of(attachment, assessment, as_of))
         if state is None or row.state == state:
             rows.append(row)
     return rows
@@ -453,7 +454,7 @@ def programme_progress(
             continue
         row = figures(*_group(attachment.family, team, group_by))
         assessment = assess(attachment, as_of=end, framework=rule)
-        state = _state(attachment, assessment, end)
+        state = state_of(attachment, assessment, end)
         row.attached += 1
         if start is None or attachment.attached_on >= start:
             row.attached_in_period += 1

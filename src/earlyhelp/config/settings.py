@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "earlyhelp.outreach",
     "earlyhelp.centres",
     "earlyhelp.outcomes",
+    "earlyhelp.claims",
 ]
 
 MIDDLEWARE = [

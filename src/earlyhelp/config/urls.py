@@ -22,6 +22,7 @@ urlpatterns = [
     path("outreach/", include("earlyhelp.outreach.urls")),
     path("talkzone/", include("earlyhelp.outreach.talkzone_urls")),
     path("planning/", include("earlyhelp.planning.urls")),
+    path("claims/", include("earlyhelp.claims.urls")),
     path("outcomes/", include("earlyhelp.outcomes.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

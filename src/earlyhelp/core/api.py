@@ -149,6 +149,7 @@ def register_routers() -> None:
     from earlyhelp.approvals.api import router as approvals_router
     from earlyhelp.audit.api import router as audit_router
     from earlyhelp.cases.api import router as cases_router
+    from earlyhelp.claims.api import router as claims_router
     from earlyhelp.centres.api import router as centres_router
     from earlyhelp.outcomes.api import router as outcomes_router
     from earlyhelp.outreach.api import router as outreach_router
@@ -164,6 +165,7 @@ def register_routers() -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/requests", referrals_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/claims", claims_router)
     api.add_router("/allocation", allocation_router)
     api.add_router("/tasks", tasks_router)
     api.add_router("/workforce", workforce_router)

@@ -59,6 +59,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Outreach", "outreach:session-list", permission="outreach.view_outreachsession"),
     NavItem("Talkzone", "talkzone:contact-log", permission="outreach.view_talkzonecontact"),
     NavItem("Outcomes", "outcomes:index", permission="outcomes.view_cohort_figures"),
+    NavItem("Family outcomes claims", "claims:index", permission="claims.view_claims"),
     NavItem("Centres", "centres:list", permission="centres.view_centre"),
     NavItem("Audit log", "audit:search", permission="audit.view_auditevent"),
     NavItem("Administration", "admin:index", roles=frozenset({Role.SYSTEM_ADMINISTRATOR})),

@@ -30,4 +30,5 @@ class Command(BaseCommand):
             call_command("seed_demo", families=families, staff=staff, seed=seed, **out)
         call_command("load_outreach_lists", demo_seed=seed, **out)
         call_command("load_centres", demo=True, seed=seed, **out)
+        call_command("load_claim_frameworks", demo=True, seed=seed, **out)
         call_command("demo_sign_ins", **out)
