@@ -3,6 +3,7 @@ right input, stale saves, copy, rename, delete, simulation, compare and query co
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from earlyhelp.domain.resource_model import default_scenario, plan, scenario_to_
 from earlyhelp.planning import services
 from earlyhelp.planning.forms import ScenarioInputsForm
 from earlyhelp.planning.models import PlanningScenario
-from earlyhelp.planning.presentation import flatten
+from earlyhelp.planning.presentation import flatten, plain_numbers
 
 pytestmark = pytest.mark.django_db
 
@@ -118,18 +119,22 @@ def test_inputs_form_is_generated_from_the_scenario_shape(manager):
 
 def test_a_new_input_of_the_domain_appears_on_the_form_without_code():
     inputs = scenario_to_dict(default_scenario())
-    inputs["talkzone"] = {"handling_minutes": 12, "contacts_by_hour": [5, 8, 13]}
-    inputs["simulation"] = {"seasonal_factors": [1] * 12}
+    inputs["detached_outreach"] = {
+        "callback_minutes": 12,
+        "opening_start_hour": 18,
+        "contacts_by_hour": [5, 8, 13],
+        "seasonal_factors": [1] * 12,
+    }
 
     form = ScenarioInputsForm(inputs=inputs, version=1)
 
-    assert form.fields["talkzone.handling_minutes"].label == "Handling minutes"
-    assert "talkzone.contacts_by_hour.2" in form.fields
-    legends = [node["legend"] for node in form.layout]
-    assert "Talkzone" in legends
-    assert "Simulation" in legends
-    months = next(n for n in form.layout if n["legend"] == "Simulation")["children"][0]
-    assert months["kind"] == "list"
+    assert form.fields["detached_outreach.callback_minutes"].label == "Callback minutes"
+    section = next(n for n in form.layout if n["legend"] == "Detached outreach")
+    by_kind = {child.get("legend", child["path"]): child for child in section["children"]}
+    hours = by_kind["Contacts by hour"]
+    assert hours["kind"] == "list"
+    assert [item["label"] for item in hours["items"]] == ["18:00", "19:00", "20:00"]
+    months = by_kind["Seasonal factors by month"]
     assert [item["label"] for item in months["items"]][:2] == ["January", "February"]
 
 
@@ -370,3 +375,43 @@ def test_plan_figures_on_the_page_follow_the_domain(manager):
     expected = plan(services.scenario_of(scenario)).casework_fte_required
     assert expected == Decimal(88500) / Decimal(460)
     assert f"{expected.quantize(Decimal('0.01'))}" in html
+
+
+def test_the_scenario_file_adds_localities_the_form_cannot(manager):
+    scenario = services.create_scenario(actor=manager, name="By locality")
+    client = client_for(manager)
+    page = client.get(f"/planning/{scenario.pk}/file/").content.decode()
+    assert "&quot;total_cases_per_year&quot;: 10000" in page
+    inputs = plain_numbers(scenario.inputs)
+    inputs["localities"] = {"North": 30, "Central": 45, "East": 25}
+
+    response = client.post(
+        f"/planning/{scenario.pk}/file/", {"version": 1, "text": json.dumps(inputs)}
+    )
+
+    assert response.status_code == 302
+    html = client.get(f"/planning/{scenario.pk}/").content.decode()
+    assert "Central" in html
+    # 45% of 174.9 casework FTE
+    assert "78.71" in html
+    form_page = client.get(f"/planning/{scenario.pk}/inputs/").content.decode()
+    assert 'name="localities.Central"' in form_page
+
+
+def test_the_scenario_file_names_the_input_the_model_refuses(manager):
+    scenario = services.create_scenario(actor=manager, name="Bad file")
+    inputs = plain_numbers(scenario.inputs)
+    inputs["localities"] = {"North": 30, "Central": 45}
+    client = client_for(manager)
+
+    html = client.post(
+        f"/planning/{scenario.pk}/file/", {"version": 1, "text": json.dumps(inputs)}
+    ).content.decode()
+    assert "localities: shares must add up to 100%, not 75%" in error_next_to(html, "id_text")
+
+    broken = client.post(
+        f"/planning/{scenario.pk}/file/", {"version": 1, "text": '{"total_cases_per_year": '}
+    ).content.decode()
+    assert "The scenario file is not valid JSON" in error_next_to(broken, "id_text")
+    scenario.refresh_from_db()
+    assert scenario.version == 1

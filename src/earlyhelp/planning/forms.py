@@ -7,8 +7,10 @@ appears on the form with no change here."""
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -343,6 +345,31 @@ def _bound_fields(node: dict[str, Any]):
     if node["kind"] == "fieldset":
         for child in node["children"]:
             yield from _bound_fields(child)
+
+
+class ScenarioFileForm(forms.Form):
+    """The whole scenario as the JSON that ``manage.py plan --dump-scenario`` prints:
+    for changes of shape the inputs form cannot make (a locality, a grade, a post)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Scenario file",
+        help_text="JSON, as manage.py plan --dump-scenario prints it and --scenario-file reads it",
+        error_messages={"required": "Enter the scenario file"},
+        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "autocomplete": "off"}),
+    )
+
+    def clean_text(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.cleaned_data["text"], parse_float=Decimal)
+        except json.JSONDecodeError as error:
+            raise ValidationError(
+                f"The scenario file is not valid JSON: {error.msg} at line {error.lineno}, "
+                f"column {error.colno}"
+            ) from error
+        if not isinstance(data, dict):
+            raise ValidationError("The scenario file must be a JSON object of named inputs")
+        return data
 
 
 class ScenarioDetailsForm(forms.Form):

@@ -66,6 +66,36 @@ LABELS: dict[str, str] = {
     "mean_number_waiting": "Mean number waiting",
     "arrivals_per_working_day": "Arrivals per working day",
     "workers": "Workers (FTE)",
+    "session_types": "Session types",
+    "staff_by_post": "Staff present by post",
+    "support_weeks": "Weeks of support by case type",
+    "school_holiday_weeks": "School holiday weeks (week numbers)",
+    "school_holiday_factor": "School holiday factor",
+    "review_extension_percent": "Cases extended at review (%)",
+    "review_extension_weeks": "Weeks added by an extension",
+    "leave_days_per_year": "Leave days a year per worker",
+    "leave_block_days": "Leave taken in blocks of (days)",
+    "caseload_limit": "Caseload limit (cases per worker)",
+    "allocation_target_days": "Allocation target (working days)",
+    "warm_up_days": "Warm-up before the measured year (working days)",
+    "duration_cv": "Variation of case length (coefficient of variation)",
+    "working_days_per_year": "Working days a year",
+    "opening_start_hour": "Opens at (hour, 0 to 23)",
+    "opening_end_hour": "Closes at (hour, 0 to 24)",
+    "days_open_per_year": "Days open a year",
+    "handling_minutes": "Handling time per contact (minutes)",
+    "target_service_level_percent": "Target service level (%)",
+    "target_answer_seconds": "Target answer time (seconds)",
+    "hours_per_fte_year": "Working hours a year per FTE",
+    "talkzone_fte": "Talkzone FTE",
+    "talkzone_by_hour": "Talkzone staffing by hour",
+    "talkzone_workers_by_hour": "Talkzone workers by hour",
+    "talkzone_worker_hours_per_day": "Talkzone worker hours a day",
+    "talkzone_worker_hours_per_year": "Talkzone worker hours a year",
+    "centre_sessions": "Sessions and staff by centre type",
+    "worker_sessions_by_post": "Worker sessions a week by post",
+    "worker_sessions_per_week": "Worker sessions a week",
+    "offered_utilisation": "Offered utilisation",
 }
 
 # Words that keep their capitals inside a label made from a key.
@@ -256,14 +286,64 @@ RESULT_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "group_fte",
             "casual_fte",
             "group_cost",
+            "worker_sessions_per_week",
             "centres_by_type",
             "group_fte_by_post",
+            "centre_sessions",
+            "worker_sessions_by_post",
+        ),
+    ),
+    (
+        "Talkzone",
+        (
+            "talkzone_fte",
+            "talkzone_worker_hours_per_day",
+            "talkzone_worker_hours_per_year",
+            "talkzone_by_hour",
+            "talkzone_workers_by_hour",
         ),
     ),
     ("Budget", ("total_fte", "total_cost", "budget")),
     ("Localities", ("localities",)),
 )
 OTHER_SECTION = "Other figures"
+
+
+# The first column's heading of a breakdown, by what its rows are.
+ROW_HEADINGS = {
+    "case_type": "Case type",
+    "case_types": "Case type",
+    "type": "Centre type",
+    "centre_types": "Centre type",
+    "centre_sessions": "Centre type",
+    "post": "Post",
+    "budget": "Grade",
+    "grade": "Grade",
+    "localities": "Locality",
+    "locality": "Locality",
+    "hour": "Hour",
+    "month": "Month",
+    "support_weeks": "Case type",
+}
+
+
+def row_heading(name: str) -> str:
+    """The heading over a breakdown's row names: what they are (``..._by_post``: Post)."""
+    last = name.rsplit(".", 1)[-1]
+    if last in ROW_HEADINGS:
+        return ROW_HEADINGS[last]
+    if "_by_" in last:
+        return ROW_HEADINGS.get(last.rsplit("_by_", 1)[1], "Name")
+    if "hour" in last:
+        return "Hour"
+    return "Name"
+
+
+def row_label(name: str, key: Any) -> str:
+    """A breakdown's row name: hours as 14:00, anything else by label_for."""
+    if "hour" in name.rsplit(".", 1)[-1] and str(key).isdigit():
+        return f"{int(key):02d}:00"
+    return label_for(key)
 
 
 def _table(name: str, value: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -275,28 +355,30 @@ def _table(name: str, value: Mapping[str, Any]) -> dict[str, Any] | None:
         return {
             "name": name,
             "caption": label_for(name),
-            "row_heading": "Name",
+            "row_heading": row_heading(name),
             "columns": [label_for(name.rsplit("_by_", 1)[0]) if "_by_" in name else "Value"],
             "numeric": [True],
             "rows": [
-                {"label": label_for(k), "cells": [format_value(v, name=name)]}
+                {"label": row_label(name, k), "cells": [format_value(v, name=name)]}
                 for k, v in value.items()
             ],
         }
     if all(isinstance(v, Mapping) for v in rows):
-        columns = list(dict.fromkeys(k for v in rows for k in v))
+        # A record's own breakdowns become columns too: "Worker sessions by post: G6".
+        flat = {key: dict(flatten(record)) for key, record in value.items()}
+        columns = list(dict.fromkeys(c for record in flat.values() for c in record))
         return {
             "name": name,
             "caption": label_for(name),
-            "row_heading": "Name",
-            "columns": [label_for(c) for c in columns],
+            "row_heading": row_heading(name),
+            "columns": [label_for_path(c) for c in columns],
             "numeric": [True for _ in columns],
             "rows": [
                 {
-                    "label": label_for(k),
-                    "cells": [format_value(v.get(c), name=f"{name}.{c}") for c in columns],
+                    "label": row_label(name, key),
+                    "cells": [format_value(record.get(c), name=f"{name}.{c}") for c in columns],
                 }
-                for k, v in value.items()
+                for key, record in flat.items()
             ],
         }
     return None

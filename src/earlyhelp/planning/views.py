@@ -4,6 +4,7 @@ and exports. Views parse and authorise through selectors; services make the chan
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -20,12 +21,19 @@ from earlyhelp.planning import charts, exports, selectors, services
 from earlyhelp.planning.forms import (
     RenameForm,
     ScenarioDetailsForm,
+    ScenarioFileForm,
     ScenarioInputsForm,
     SimulateForm,
     parse_ids,
 )
 from earlyhelp.planning.models import PlanningScenario
-from earlyhelp.planning.presentation import format_value, label_for, label_for_path, result_sections
+from earlyhelp.planning.presentation import (
+    format_value,
+    label_for,
+    label_for_path,
+    plain_numbers,
+    result_sections,
+)
 
 PAGE_SIZE = 50
 
@@ -337,14 +345,7 @@ def scenario_edit(request, scenario_id: int):
             form.add_input_error(error.input, error.message)
         except services.StaleScenario as error:
             form.add_error(None, error.message)
-            differences = [
-                {
-                    "label": label_for_path(item["input"]),
-                    "saved": format_value(item["saved"], name=item["input"]),
-                    "submitted": format_value(item["submitted"], name=item["input"]),
-                }
-                for item in error.differences
-            ]
+            differences = _stale_differences(error)
             # Saving again now overwrites the newer version on purpose.
             form.data = form.data.copy()
             form.data["version"] = str(error.current_version)
@@ -361,6 +362,63 @@ def scenario_edit(request, scenario_id: int):
             "error_summary": form.error_items() if form.is_bound else [],
             "differences": differences,
         },
+    )
+
+
+def _stale_differences(error: services.StaleScenario) -> list[dict[str, str]]:
+    return [
+        {
+            "label": label_for_path(item["input"]),
+            "saved": format_value(item["saved"], name=item["input"]),
+            "submitted": format_value(item["submitted"], name=item["input"]),
+        }
+        for item in error.differences
+    ]
+
+
+@login_required
+def scenario_edit_file(request, scenario_id: int):
+    """Change a scenario as its JSON scenario file: any input, any shape."""
+    scenario = selectors.scenario_get(
+        user=request.user, scenario_id=scenario_id, source=request.path
+    )
+    if (refusal := _refuse_default(request, scenario)) is not None:
+        return refusal
+    if request.method == "GET":
+        services.editable_scenario(actor=request.user, scenario_id=scenario.pk, source=request.path)
+    form = ScenarioFileForm(
+        request.POST or None,
+        initial={
+            "version": scenario.version,
+            "text": json.dumps(plain_numbers(services.complete_inputs(scenario.inputs)), indent=2),
+        },
+    )
+    differences: list[dict[str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_scenario_inputs(
+                actor=request.user,
+                scenario_id=scenario.pk,
+                inputs=form.cleaned_data["text"],
+                version=form.cleaned_data["version"],
+                source=request.path,
+            )
+        except services.InvalidScenario as error:
+            form.add_error("text", f"{error.input}: {error.problem}")
+        except services.StaleScenario as error:
+            form.add_error(None, error.message)
+            differences = _stale_differences(error)
+            form.data = form.data.copy()
+            form.data["version"] = str(error.current_version)
+        else:
+            messages.success(
+                request, "Scenario file saved. The figures below are worked out from it."
+            )
+            return redirect("planning:detail", scenario_id=scenario.pk)
+    return render(
+        request,
+        "planning/edit_file.html",
+        {"scenario": scenario, "form": form, "differences": differences},
     )
 
 
