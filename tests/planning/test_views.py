@@ -8,8 +8,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from earlyhelp.audit.models import AuditEvent, Kind
@@ -18,6 +19,7 @@ from earlyhelp.planning import services
 from earlyhelp.planning.forms import ScenarioInputsForm
 from earlyhelp.planning.models import PlanningScenario
 from earlyhelp.planning.presentation import flatten, plain_numbers
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -415,3 +417,17 @@ def test_the_scenario_file_names_the_input_the_model_refuses(manager):
     assert "The scenario file is not valid JSON" in error_next_to(broken, "id_text")
     scenario.refresh_from_db()
     assert scenario.version == 1
+
+
+def test_the_admin_shows_scenarios_but_changes_none(manager):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    request = RequestFactory().get("/admin/planning/planningscenario/")
+    request.user = superuser
+    model_admin = admin.site._registry[PlanningScenario]
+    scenario = services.create_scenario(actor=manager, name="In the admin")
+
+    assert model_admin.has_view_permission(request, scenario) is True
+    assert model_admin.has_change_permission(request, scenario) is False
+    assert model_admin.has_delete_permission(request, scenario) is False
+    client = client_for(superuser)
+    assert client.get(f"/admin/planning/planningscenario/{scenario.pk}/change/").status_code == 200
