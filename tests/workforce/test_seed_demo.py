@@ -333,3 +333,44 @@ def test_demo_sign_ins_says_when_there_are_none():
     call_command("demo_sign_ins", stdout=out)
     assert "No demo sign-ins" in out.getvalue()
     assert DEMO_PASSWORD not in out.getvalue()
+
+
+def _capacity_fingerprint() -> list:
+    from earlyhelp.workforce.models import Absence
+
+    staff = sorted(
+        (
+            m.user.email,
+            str(m.protected_hours),
+            tuple(m.languages),
+            tuple(sorted(s.code for s in m.specialisms.all())),
+        )
+        for m in StaffMember.objects.select_related("user").prefetch_related("specialisms")
+    )
+    absences = sorted(
+        (a.worker.user.email, a.kind, a.start_date.isoformat(), a.end_date.isoformat())
+        for a in Absence.objects.select_related("worker__user")
+    )
+    return [staff, absences]
+
+
+def test_demo_caseworkers_have_specialisms_languages_and_some_absences(configured):
+    from earlyhelp.workforce.models import Absence
+
+    seed_demo(families=20, staff=80, seed=11, as_of=AS_OF)
+    caseworkers = StaffMember.objects.filter(
+        user__groups__name__in=[Role.KEY_WORKER.value, Role.SENIOR_PRACTITIONER.value]
+    ).distinct()
+
+    assert caseworkers.exists()
+    for staff in caseworkers.prefetch_related("specialisms"):
+        assert len(staff.specialisms.all()) == 2
+    assert caseworkers.exclude(languages=[]).exists()
+    assert Absence.objects.exists()
+    for absence in Absence.objects.select_related("worker__team"):
+        assert absence.start_date <= absence.end_date
+        assert absence.worker.team is not None
+    first = _capacity_fingerprint()
+    _remove_demo_data()
+    seed_demo(families=20, staff=80, seed=11, as_of=AS_OF)
+    assert _capacity_fingerprint() == first

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from earlyhelp.audit.admin_mixins import AuditedModelAdmin
-from earlyhelp.workforce.models import StaffMember, Team
+from earlyhelp.workforce.models import Absence, StaffMember, Team
 
 
 @admin.register(Team)
@@ -30,3 +30,14 @@ class StaffMemberAdmin(AuditedModelAdmin):
     list_select_related = ["user", "team", "locality", "line_manager"]
     raw_id_fields = ["user", "line_manager"]
     readonly_fields = ["is_synthetic"]
+    filter_horizontal = ["specialisms"]
+
+
+@admin.register(Absence)
+class AbsenceAdmin(AuditedModelAdmin):
+    list_display = ["worker", "kind", "start_date", "end_date", "cancelled_at"]
+    list_filter = ["kind", "worker__team__district"]
+    search_fields = ["worker__user__first_name", "worker__user__last_name"]
+    list_select_related = ["worker__user"]
+    raw_id_fields = ["worker", "recorded_by", "cancelled_by"]
+    date_hierarchy = "start_date"

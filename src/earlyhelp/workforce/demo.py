@@ -34,7 +34,14 @@ from earlyhelp.domain.consent import age_on
 from earlyhelp.domain.people import OLDEST_YOUNG_PERSON, OLDEST_YOUNG_PERSON_WITH_SEND
 from earlyhelp.people.models import Gender, Relationship
 from earlyhelp.people.services import add_family_member, create_family
-from earlyhelp.workforce.models import Absence, AbsenceKind, Grade, StaffMember, Team
+from earlyhelp.workforce.models import (
+    CASEWORKER_ROLES,
+    Absence,
+    AbsenceKind,
+    Grade,
+    StaffMember,
+    Team,
+)
 
 # Demo only: printed by `manage.py demo_sign_ins` and shared by every demo sign-in.
 # Never use demo data, or this password, in a live deployment.
@@ -84,6 +91,7 @@ HOME_LANGUAGE_SHARE = 0.12
 STAFF_LANGUAGE_SHARE = 0.2
 PROTECTED_HOURS_CHOICES = (Decimal("0"), Decimal("0"), Decimal("2.5"), Decimal("5"))
 ABSENCE_SHARE = 0.15
+ABSENCE_KINDS = (AbsenceKind.ANNUAL_LEAVE, AbsenceKind.ANNUAL_LEAVE, AbsenceKind.SICKNESS)
 SAINTS = ("Mary", "Joseph", "Peter", "Paul", "Anne", "Andrew", "John", "Michael", "Wilfrid")
 # Faker's en_GB streets end in American suffixes (Plaza, Canyon); these are British.
 STREET_SUFFIXES = (
@@ -649,43 +657,51 @@ class _DemoBuilder:
             allocated += key_worker is not None
         return people, allocated
 
-    def _capacity_details(self, *, teams, key_workers) -> None:
+    def _capacity_details(self) -> None:
         """Specialisms, languages, protected hours and a few absences for the caseworkers,
         from a generator of their own so that the rest of the demo stays as it was."""
         rng = random.Random(f"{self.seed}-capacity")  # noqa: S311
         specialisms = list(Specialism.objects.order_by("sort_order", "code"))
+        workers = list(
+            StaffMember.objects.filter(
+                pk__in=[m.pk for m in self.staff_rows],
+                team__isnull=False,
+                user__groups__name__in=[r.value for r in CASEWORKER_ROLES],
+            )
+            .select_related("team")
+            .distinct()
+            .order_by("pk")
+        )
         links = []
         absences = []
-        for district_id in sorted(key_workers):
-            manager = teams[district_id].manager
-            for user, _fte in key_workers[district_id]:
-                staff = user.staff
-                if specialisms:
-                    for specialism in rng.sample(specialisms, k=min(len(specialisms), 2)):
-                        links.append(
-                            StaffMember.specialisms.through(
-                                staffmember_id=staff.pk, specialism_id=specialism.pk
-                            )
-                        )
-                if rng.random() < STAFF_LANGUAGE_SHARE:
-                    staff.languages = [rng.choice(HOME_LANGUAGES).lower()]
-                staff.protected_hours = rng.choice(PROTECTED_HOURS_CHOICES)
-                if rng.random() < ABSENCE_SHARE and manager is not None:
-                    start = self.as_of + dt.timedelta(days=rng.randint(-3, 20))
-                    kind = rng.choice(
-                        [AbsenceKind.ANNUAL_LEAVE, AbsenceKind.ANNUAL_LEAVE, AbsenceKind.SICKNESS]
+        for staff in workers:
+            for specialism in rng.sample(specialisms, k=min(len(specialisms), 2)):
+                links.append(
+                    StaffMember.specialisms.through(
+                        staffmember_id=staff.pk, specialism_id=specialism.pk
                     )
-                    absences.append(
-                        Absence(
-                            worker=staff,
-                            kind=kind,
-                            start_date=start,
-                            end_date=start + dt.timedelta(days=rng.randint(0, 9)),
-                            recorded_by=manager,
-                            recorded_at=timezone.now(),
-                        )
+                )
+            if rng.random() < STAFF_LANGUAGE_SHARE:
+                staff.languages = [rng.choice(HOME_LANGUAGES).lower()]
+            staff.protected_hours = rng.choice(PROTECTED_HOURS_CHOICES)
+            if rng.random() < ABSENCE_SHARE and staff.team.manager_id is not None:
+                start = self.as_of + dt.timedelta(days=rng.randint(-3, 20))
+                absences.append(
+                    Absence(
+                        worker=staff,
+                        kind=rng.choice(
+                            [
+                                AbsenceKind.ANNUAL_LEAVE,
+                                AbsenceKind.ANNUAL_LEAVE,
+                                AbsenceKind.SICKNESS,
+                            ]
+                        ),
+                        start_date=start,
+                        end_date=start + dt.timedelta(days=rng.randint(0, 9)),
+                        recorded_by_id=staff.team.manager_id,
+                        recorded_at=timezone.now(),
                     )
-        workers = [user.staff for ids in sorted(key_workers) for user, _ in key_workers[ids]]
+                )
         StaffMember.objects.bulk_update(workers, ["languages", "protected_hours"])
         StaffMember.specialisms.through.objects.bulk_create(links)
         Absence.objects.bulk_create(absences)
@@ -696,7 +712,7 @@ class _DemoBuilder:
         people, allocated = self._build_families(
             count=families, districts=districts, demo=demo, teams=teams, key_workers=key_workers
         )
-        self._capacity_details(teams=teams, key_workers=key_workers)
+        self._capacity_details()
         summary = DemoSummary(
             seed=self.seed,
             as_of=self.as_of,
