@@ -90,6 +90,13 @@ def main() -> None:
         import django
 
         django.setup()
+        from django.conf import settings
+
+        # Static files from the finders: the benchmark needs no collectstatic manifest.
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
         from django.db import connection
         from django.test import Client
         from django.utils import timezone
