@@ -201,3 +201,22 @@ def test_allocate_page_queries_do_not_grow_with_cases(client, world):
     load(world.key_worker, 10)
     load(world.second_worker, 5)
     assert queries(client, f"/requests/{request.pk}/allocate/") == few
+
+
+def test_a_long_proposal_is_decided_a_page_at_a_time(client, world, monkeypatch):
+    monkeypatch.setattr("earlyhelp.allocation.views.LINES_PER_PAGE", 2)
+    for name in ("Ash", "Birch", "Cedar"):
+        waiting(world, name=name)
+    proposal = propose_bulk_allocation(actor=world.manager, team_id=world.team.pk)
+    last = proposal.lines.order_by("position").last()
+    client.force_login(world.manager)
+
+    page_two = client.get(f"/allocation/proposals/{proposal.pk}/", {"page": 2}).content.decode()
+    response = client.post(
+        f"/allocation/proposals/{proposal.pk}/?page=2", {f"line_{last.pk}": "accept"}
+    )
+
+    assert page_two.count('<tr class="govuk-table__row" id="line-') == 1
+    assert "for 3 waiting requests: 3 placed" in page_two
+    assert response["Location"] == f"/allocation/proposals/{proposal.pk}/?page=2"
+    assert Case.objects.get().request_id == last.request_id

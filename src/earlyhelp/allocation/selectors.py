@@ -344,18 +344,34 @@ def request_for_recommendations(*, request_id: int) -> RequestForSupport | None:
 # ---------------------------------------------------------------- proposals
 
 
-def proposal_detail(*, proposal_id: int) -> AllocationProposal | None:
-    """A proposal with its lines, requests, families and workers."""
-    lines = ProposalLine.objects.select_related(
-        "request__family", "proposed_worker", "allocated_worker", "case"
-    ).order_by("position")
+def proposal_detail(*, proposal_id: int, with_lines: bool = True) -> AllocationProposal | None:
+    """A proposal (with its lines, requests, families and workers, unless not wanted)."""
+    proposals = AllocationProposal.objects.select_related(
+        "team__district__locality", "district__locality", "created_by"
+    )
+    if with_lines:
+        lines = proposal_lines(proposal_id=proposal_id)
+        proposals = proposals.prefetch_related(Prefetch("lines", queryset=lines))
+    return proposals.filter(pk=proposal_id).first()
+
+
+def proposal_lines(*, proposal_id: int):
+    """A proposal's lines in order, with what the proposal page shows of each."""
     return (
-        AllocationProposal.objects.select_related(
-            "team__district__locality", "district__locality", "created_by"
-        )
-        .prefetch_related(Prefetch("lines", queryset=lines))
-        .filter(pk=proposal_id)
-        .first()
+        ProposalLine.objects.filter(proposal_id=proposal_id)
+        .select_related("request__family", "proposed_worker", "allocated_worker", "case")
+        .order_by("position")
+    )
+
+
+def proposal_counts(*, proposal_id: int) -> dict[str, int]:
+    """How many lines a proposal has, placed and not placed (one query)."""
+    from django.db.models import Count
+
+    return ProposalLine.objects.filter(proposal_id=proposal_id).aggregate(
+        total=Count("pk"),
+        placed=Count("pk", filter=Q(proposed_worker__isnull=False)),
+        unplaced=Count("pk", filter=Q(proposed_worker__isnull=True)),
     )
 
 

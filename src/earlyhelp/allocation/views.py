@@ -7,15 +7,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from earlyhelp.allocation import selectors, services
 from earlyhelp.allocation.forms import ProposalDecisionForm
-from earlyhelp.allocation.models import LineStatus
 from earlyhelp.audit.services import record_denied
 from earlyhelp.core.forms import form_error_items
+
+LINES_PER_PAGE = 50
 
 
 def _authorise(request, scope: selectors.Scope) -> None:
@@ -114,7 +117,7 @@ def _outcome_messages(request, outcome: services.DecisionOutcome) -> None:
 @require_http_methods(["GET", "POST"])
 def proposal(request, proposal_id: int):
     """A bulk allocation proposal: accept, reject or change each line."""
-    found = selectors.proposal_detail(proposal_id=proposal_id)
+    found = selectors.proposal_detail(proposal_id=proposal_id, with_lines=False)
     if found is None:
         raise Http404("No allocation proposal with that reference.")
     scope = selectors.scope_of(found)
@@ -126,8 +129,12 @@ def proposal(request, proposal_id: int):
             source=request.path,
         )
         raise PermissionDenied(f"You cannot allocate the requests of {scope.name}.")
-    lines = list(found.lines.all())
-    workers = selectors.permitted_workers(scope)
+    page = Paginator(selectors.proposal_lines(proposal_id=found.pk), LINES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    lines = list(page.object_list)
+    # A worker without headroom would be refused, so only those with room are offered.
+    workers = [w for w in selectors.permitted_workers(scope) if w[2] > 0]
     form = ProposalDecisionForm(
         request.POST if request.method == "POST" else None, lines=lines, workers=workers
     )
@@ -143,7 +150,8 @@ def proposal(request, proposal_id: int):
             form.add_error(None, " ".join(error.messages))
         else:
             _outcome_messages(request, outcome)
-            return redirect("allocation:proposal", proposal_id=found.pk)
+            path = reverse("allocation:proposal", kwargs={"proposal_id": found.pk})
+            return redirect(f"{path}?page={page.number}")
     summary = form_error_items(form, non_field_href="#decisions") if form.is_bound else []
     summary += [
         {"text": f"{line.request.family.name} family: {line.problem}", "href": f"#line-{line.pk}"}
@@ -166,8 +174,8 @@ def proposal(request, proposal_id: int):
             "form": form,
             "rows": rows,
             "open_count": sum(1 for line in lines if line.is_open),
-            "placed": [line for line in lines if line.proposed_worker_id],
-            "unplaced": [line for line in lines if line.status == LineStatus.UNPLACED],
+            "counts": selectors.proposal_counts(proposal_id=found.pk),
+            "page": page,
             "error_summary": summary,
         },
     )
