@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "earlyhelp.core.middleware.SecurityHeadersMiddleware",
+    "earlyhelp.core.middleware.ApiProblemMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -14,7 +14,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from earlyhelp.accounts.models import ApiToken
 from earlyhelp.core.errors import DomainError
-from earlyhelp.core.problems import problem_response
+from earlyhelp.core.problems import PROBLEM_CONTENT_TYPE, problem_response
 from earlyhelp.domain.casework import TransitionNotAllowed
 
 
@@ -44,7 +44,48 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "title": "Problem",
+    "description": "An error (RFC 9457). `errors` lists the invalid fields, if any.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "required": ["field", "message"],
+            },
+        },
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+_PROBLEM_RESPONSE = {
+    "description": "A problem: invalid input, not signed in, refused, not found or conflict",
+    "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
+class EarlyHelpApi(NinjaAPI):
+    """NinjaAPI whose schema documents the problem+json body every operation may answer
+    with, as the `default` response, so clients (and the fuzz tests) can rely on it."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if isinstance(operation, dict) and "responses" in operation:
+                    operation["responses"].setdefault("default", _PROBLEM_RESPONSE)
+        return schema
+
+
+api = EarlyHelpApi(
     title="EarlyHelp API",
     version="1",
     description=(
@@ -149,8 +190,8 @@ def register_routers() -> None:
     from earlyhelp.approvals.api import router as approvals_router
     from earlyhelp.audit.api import router as audit_router
     from earlyhelp.cases.api import router as cases_router
-    from earlyhelp.claims.api import router as claims_router
     from earlyhelp.centres.api import router as centres_router
+    from earlyhelp.claims.api import router as claims_router
     from earlyhelp.outcomes.api import router as outcomes_router
     from earlyhelp.outreach.api import router as outreach_router
     from earlyhelp.outreach.api import talkzone_router
@@ -170,8 +211,8 @@ def register_routers() -> None:
     api.add_router("/tasks", tasks_router)
     api.add_router("/workforce", workforce_router)
     api.add_router("/approvals", approvals_router)
-    api.add_router("/centres", centres_router)
     api.add_router("/planning", planning_router)
+    api.add_router("/centres", centres_router)
     api.add_router("/outreach", outreach_router)
     api.add_router("/talkzone", talkzone_router)
     api.add_router("/outcomes", outcomes_router)

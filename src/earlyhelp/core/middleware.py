@@ -7,6 +7,14 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from earlyhelp.core.problems import PROBLEM_CONTENT_TYPE, problem_response
+
+API_PREFIX = "/api/v1/"
+_API_DETAILS = {
+    404: "There is nothing at this address in the API.",
+    405: "This address does not accept that method: the Allow header lists those it does.",
+}
+
 # No inline script or style anywhere: everything is served from our own origin.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -65,3 +73,28 @@ class IdleSessionMiddleware:
         if now - int(session.get(_REFRESHED_AT, 0)) >= SESSION_REFRESH_SECONDS:
             session[_REFRESHED_AT] = now
         return response
+
+
+class ApiProblemMiddleware:
+    """Every error the API answers is a problem+json body, including those Django or
+    django-ninja make before a view runs (405 for a method the path lacks, 404 for an
+    unknown address under the API)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path.startswith(API_PREFIX)
+            or response.get("Content-Type", "").startswith(PROBLEM_CONTENT_TYPE)
+        ):
+            return response
+        problem = problem_response(
+            response.status_code,
+            _API_DETAILS.get(response.status_code, response.reason_phrase),
+        )
+        if response.has_header("Allow"):
+            problem["Allow"] = response["Allow"]
+        return problem
