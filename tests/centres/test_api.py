@@ -142,3 +142,26 @@ def test_the_catalogue_lists_programmes(client, programme):
     assert body["count"] == 1
     assert body["items"][0]["code"] == "positive-parenting"
     assert body["items"][0]["completion_sessions"] == 3
+
+
+def test_a_session_and_a_programme_with_its_runs_are_read_through_the_api(client, programme):
+    run = make_run(programme, starts_on=dt.date(2026, 3, 2))
+    session = ProgrammeSession.objects.create(
+        centre=programme.enhanced, weekday=0, starts_at=dt.time(10), ends_at=dt.time(12),
+        session_type="weekday_daytime", group_run=run,
+    )  # fmt: skip
+    client.force_login(programme.outreach)
+
+    assert client.get(f"/api/v1/centres/sessions/{session.pk}").json()["title"] == (
+        "Positive parenting"
+    )
+    body = client.get(f"/api/v1/centres/programmes/{programme.parenting.pk}").json()
+    assert body["runs"] == [
+        {
+            "id": run.pk,
+            "centre_id": programme.enhanced.pk,
+            "venue": "Ribbleton Neighbourhood Centre",
+            "starts_on": "2026-03-02",
+            "participants": 0,
+        }
+    ]

@@ -107,3 +107,30 @@ def test_the_navigation_shows_centres_to_centre_staff(client, programme):
     response = client.get(reverse("core:home"))
 
     assert f'href="{reverse("centres:list")}"' in response.content.decode()
+
+
+def test_a_locality_manager_plans_in_their_locality_only(programme):
+    from earlyhelp.accounts.roles import Role
+    from earlyhelp.centres.models import Centre
+    from earlyhelp.centres.rules import plannable_centres
+    from tests.factories import make_staff
+
+    manager = make_staff(Role.LOCALITY_MANAGER, team=None)
+    manager.staff.locality = programme.district.locality
+    manager.staff.save()
+    elsewhere = Centre.objects.create(
+        code="padiham", name="Padiham Neighbourhood Centre", address_line_1="1 Hope Street",
+        town="Padiham", postcode="BB12 8AB", district=programme.other_district,
+        offer=programme.core.offer,
+    )  # fmt: skip
+
+    assert _add(programme, manager).pk
+    assert set(Centre.objects.filter(plannable_centres(manager))) == {
+        programme.enhanced,
+        programme.core,
+    }
+    with pytest.raises(PermissionDenied):
+        services.add_programme_session(
+            actor=manager, centre_id=elsewhere.pk, weekday=1, starts_at=T(10), ends_at=T(12),
+            title="Drop-in",
+        )  # fmt: skip

@@ -212,6 +212,15 @@ def add_session(request, centre_id: int, payload: SessionIn):
     return Status(201, _session_out(selectors.programme_session(session_id=session.pk)))
 
 
+@router.get("/sessions/{int:session_id}", response=SessionOut, summary="A weekly session")
+def session_detail(request, session_id: int):
+    _may_view(request)
+    session = selectors.programme_session(session_id=session_id)
+    if session is None:
+        raise Http404("No such session.")
+    return _session_out(session)
+
+
 @router.post(
     "/sessions/{int:session_id}/withdraw", response=SessionOut, summary="Withdraw a session"
 )
@@ -304,19 +313,56 @@ PROGRAMME_FIELDS = (
 )  # fmt: skip
 
 
+def _programme_out(p) -> dict:
+    return {
+        **{f: getattr(p, f) for f in PROGRAMME_FIELDS},
+        "id": p.pk,
+        "outcomes": [o.number for o in p.outcomes.all()],
+        "target_groups": [g.code for g in p.target_groups.all()],
+    }
+
+
 @router.get("/programmes", response=Page[ProgrammeOut], summary="The programme catalogue")
 def programmes(request, page: int = 1):
     _may_view(request)
+    return paginate(selectors.programme_catalogue(), page, _programme_out)
 
-    def item(p) -> dict:
-        return {
-            **{f: getattr(p, f) for f in PROGRAMME_FIELDS},
-            "id": p.pk,
-            "outcomes": [o.number for o in p.outcomes.all()],
-            "target_groups": [g.code for g in p.target_groups.all()],
-        }
 
-    return paginate(selectors.programme_catalogue(), page, item)
+class RunSummaryOut(Schema):
+    id: int
+    centre_id: int
+    venue: str
+    starts_on: dt.date
+    participants: int
+
+
+class ProgrammeDetailOut(ProgrammeOut):
+    runs: list[RunSummaryOut]
+
+
+@router.get(
+    "/programmes/{int:programme_id}",
+    response=ProgrammeDetailOut,
+    summary="A programme and its runs",
+)
+def programme_detail(request, programme_id: int):
+    _may_view(request)
+    programme = selectors.programme_detail(programme_id=programme_id)
+    if programme is None:
+        raise Http404("No such programme.")
+    return {
+        **_programme_out(programme),
+        "runs": [
+            {
+                "id": run.pk,
+                "centre_id": run.centre_id,
+                "venue": run.venue,
+                "starts_on": run.starts_on,
+                "participants": run.participant_count,
+            }
+            for run in programme.runs.all()
+        ],
+    }
 
 
 class RunIn(Schema):

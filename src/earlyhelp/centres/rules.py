@@ -56,3 +56,26 @@ def may_record(user, obj) -> bool:
 
 rules.add_perm("centres.plan_at_centre", may_plan)
 rules.add_perm("centres.record_at_centre", may_record)
+
+
+def plannable_centres(user):
+    """The rule of ``may_plan`` as a filter on Centre, for the choices a form offers."""
+    from django.db.models import Q
+
+    if not (user.is_authenticated and user.has_perm("centres.plan_programme")):
+        return Q(pk__in=[])
+    if user.has_role(Role.HEAD_OF_SERVICE):
+        return Q()
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        return Q(pk__in=[])
+    area = Q(pk__in=[])
+    if staff.team_id:
+        area |= Q(district_id=staff.team.district_id)
+    if user.has_role(Role.LOCALITY_MANAGER):
+        locality_id = staff.locality_id or (
+            staff.team.district.locality_id if staff.team_id else None
+        )
+        if locality_id is not None:
+            area |= Q(district__locality_id=locality_id)
+    return area

@@ -28,6 +28,7 @@ from earlyhelp.centres.forms import (
     RotaForm,
 )
 from earlyhelp.centres.models import WEEKDAYS, SessionType
+from earlyhelp.centres.rules import plannable_centres
 from earlyhelp.core.errors import DomainError
 from earlyhelp.core.forms import error_summary_items
 
@@ -363,6 +364,9 @@ def run_new(request: HttpRequest, programme_id: int) -> HttpResponse:
     if not request.user.has_perm("centres.plan_at_centre"):
         _require(request, "centres.plan_at_centre", None, "centres.groupprogramme", programme.pk)
     form = GroupRunForm(_posted(request))
+    form.fields["centre"].queryset = form.fields["centre"].queryset.filter(
+        plannable_centres(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with errors_onto(form) as outcome:
