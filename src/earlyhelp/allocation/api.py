@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from earlyhelp.allocation import selectors, services
 from earlyhelp.allocation.models import AllocationProposal
@@ -218,7 +218,7 @@ def create_proposal(request, payload: ProposeIn):
         district_id=payload.district_id,
         source=_source(request),
     )
-    return 201, _proposal_out(request, proposal.pk)
+    return Status(201, _proposal_out(request, proposal.pk))
 
 
 @router.get("/proposals/{proposal_id}", response=ProposalOut, summary="One proposal")
