@@ -164,3 +164,16 @@ def test_tally_star_shares_and_mean_distance():
 def test_share_of_nothing_is_none():
     assert rules.share(0, 0) is None
     assert rules.share(1, 4) == 0.25
+
+
+def test_targeted_areas_follow_the_stars_area_order_not_the_stored_order():
+    results = rules.case_outcomes(
+        outcomes=[2],
+        actions=[],
+        area_outcomes={"routines": 2, "progress": 2},
+        threshold=7,
+        baseline={"progress": 3, "routines": 3},
+        latest={"progress": 4, "routines": 5},
+    )
+    assert results[2].targeted_areas == ("routines", "progress")
+    assert results[2].improved_areas == ("routines", "progress")

@@ -131,9 +131,10 @@ def case_outcomes(
                 achieved[action.outcome] += 1
     targeted_areas: dict[int, list[str]] = {n: [] for n in outcomes}
     improved_areas: dict[int, list[str]] = {n: [] for n in outcomes}
-    for area, score in (baseline or {}).items():
-        number = area_outcomes.get(area)
-        if number not in targeted_areas or score >= threshold:
+    # In the Star's own area order (``area_outcomes``), not the order scores were stored.
+    for area, number in area_outcomes.items():
+        score = (baseline or {}).get(area)
+        if score is None or number not in targeted_areas or score >= threshold:
             continue
         targeted_areas[number].append(area)
         if latest is not None and area in latest and latest[area] > score:
