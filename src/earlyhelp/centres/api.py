@@ -135,7 +135,8 @@ def check(request, week_starting: dt.date | None = None):
     """Sessions planned and delivered against the offers, staff against the model, weeks
     open against the configured year: by county, locality, district and centre."""
     _may_view(request)
-    week = week_starting or timezone.localdate()
+    # The last full week by default, as on the page: this week's deliveries are not all in.
+    week = week_starting or timezone.localdate() - dt.timedelta(weeks=1)
     result = selectors.specification_check(week_starting=week)
 
     def row(r) -> dict:
