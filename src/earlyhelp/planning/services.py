@@ -395,7 +395,7 @@ def _save_inputs(
     *, actor, scenario_id: int, inputs: Mapping[str, Any], version: int, source: str
 ) -> PlanningScenario:
     row = (
-        PlanningScenario.objects.select_for_update()
+        PlanningScenario.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .get(pk=scenario_id)
     )
