@@ -9,7 +9,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from earlyhelp.audit.services import record_denied, record_view
 from earlyhelp.claims import exports, selectors, services
@@ -406,7 +406,7 @@ def attach_family(request, payload: AttachIn):
         notes=payload.notes,
         source=_source(request),
     )
-    return 201, _detail(request, attachment.pk)
+    return Status(201, _detail(request, attachment.pk))
 
 
 @router.get("/attachments/{attachment_id}", response=AttachmentOut, summary="One attached family")
@@ -427,7 +427,7 @@ def record_progress(request, attachment_id: int, payload: ProgressIn):
     services.record_progress(
         actor=request.auth, attachment_id=attachment_id, source=_source(request), **payload.dict()
     )
-    return 201, _detail(request, attachment_id)
+    return Status(201, _detail(request, attachment_id))
 
 
 @router.post(
@@ -441,7 +441,7 @@ def record_employment(request, attachment_id: int, payload: EmploymentIn):
     services.record_employment(
         actor=request.auth, attachment_id=attachment_id, source=_source(request), **payload.dict()
     )
-    return 201, _detail(request, attachment_id)
+    return Status(201, _detail(request, attachment_id))
 
 
 @router.post(
@@ -472,7 +472,7 @@ def make_claim(request, attachment_id: int, payload: ClaimIn):
         window_end=payload.window_end,
         source=_source(request),
     )
-    return 201, _claim_out(claim)
+    return Status(201, _claim_out(claim))
 
 
 @router.get("/eligible", response=Page[CandidateOut], summary="Families who look eligible")
