@@ -97,6 +97,21 @@ def record_write(
     )
 
 
+def record_search(
+    *, actor, code: str, object_type: str, details: Mapping[str, Any], source: str
+) -> AuditEvent:
+    """Record a search of people's records: what was looked for and how many came back
+    (a search shows names, so it is a view of records like opening one)."""
+    return AuditEvent.objects.create(
+        **_actor_fields(actor),
+        kind=Kind.VIEW,
+        code=code,
+        object_type=object_type,
+        details=dict(details),
+        source=source[:200],
+    )
+
+
 def record_view(*, actor, instance: models.Model, source: str, code: str = "") -> AuditEvent:
     """Record that a user looked at a person's or family's record, and from where."""
     family_id, person_id, case_id = _subject(instance)

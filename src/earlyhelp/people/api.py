@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from ninja import Router, Schema
 
 from earlyhelp.core.pagination import Page, paginate
 from earlyhelp.people import selectors, services
+from earlyhelp.people.search import find_people
 
 router = Router(tags=["Families"])
 
@@ -109,6 +112,32 @@ def change_address(request, family_id: int, payload: AddressIn):
         **payload.dict(),
     )
     return _detail(selectors.family_with_members(family_id=family_id))
+
+
+class PersonHitOut(Schema):
+    person_id: int
+    first_name: str
+    last_name: str
+    date_of_birth: dt.date | None
+    postcode: str
+    family_id: int | None
+    family_name: str
+    score: float
+
+
+@router.get(
+    "/people/search", response=list[PersonHitOut], summary="Find a person by name and birth date"
+)
+def search_people(request, name: str = "", date_of_birth: dt.date | None = None):
+    """People in families you may see whose name is like `name` (close spellings too)
+    and/or who were born on `date_of_birth`, best first, at most 25. Audited."""
+    hits = find_people(
+        user=request.auth,
+        name=name,
+        date_of_birth=date_of_birth,
+        source=f"API GET {request.path}",
+    )
+    return [PersonHitOut(**hit.__dict__) for hit in hits]
 
 
 class MergeIn(Schema):

@@ -1,5 +1,6 @@
 from django import forms
 
+from earlyhelp.core.forms import GovukDateField
 from earlyhelp.people.validators import validate_postcode
 
 
@@ -56,3 +57,26 @@ class MergeForm(forms.Form):
             )
             for m in matches
         ]
+
+
+class PersonSearchForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        required=False,
+        help_text="First name, last name or both; close spellings are found too",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth (optional)",
+        noun="the date of birth",
+        required=False,
+        help_text="For example, 27 3 2012",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        given = cleaned.get("name", "").strip() or cleaned.get("date_of_birth")
+        if not self.errors and not given:
+            self.add_error("name", "Enter a name or a date of birth")
+        return cleaned

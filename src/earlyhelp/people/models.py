@@ -39,7 +39,10 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["last_name", "first_name", "date_of_birth"])]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "date_of_birth"]),
+            models.Index(fields=["date_of_birth"], name="people_person_born"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

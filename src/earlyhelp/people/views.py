@@ -5,7 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from earlyhelp.people import selectors, services
-from earlyhelp.people.forms import AddressForm, MergeForm
+from earlyhelp.people.forms import AddressForm, MergeForm, PersonSearchForm
+from earlyhelp.people.search import find_people
 
 
 @login_required
@@ -76,3 +77,18 @@ def merge_person(request, person_id: int):
     return render(
         request, "people/merge.html", {"person": person, "matches": matches, "form": form}
     )
+
+
+@login_required
+def person_search(request):
+    """Find a person by name and date of birth among the families the user may see."""
+    form = PersonSearchForm(request.GET or None)
+    hits = None
+    if request.GET and form.is_valid():
+        hits = find_people(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            source=request.path,
+        )
+    return render(request, "people/person_search.html", {"form": form, "hits": hits})
