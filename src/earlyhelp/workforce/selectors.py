@@ -191,6 +191,8 @@ class TeamCapacity:
     sort: str
     descending: bool
     totals: dict[str, float] = field(default_factory=dict)
+    caseload_per_fte: float = 18.0
+    slots_per_week: float = 11.0
 
 
 def parse_sort(value: str | None) -> tuple[str, bool]:
@@ -290,6 +292,8 @@ class WorkerCapacity:
     year_start: dt.date
     absences: list[Absence]
     on: dt.date
+    caseload_per_fte: float = 18.0
+    slots_per_week: float = 11.0
 
     @property
     def overdue_visits(self) -> list[CaseDue]:
@@ -400,6 +404,8 @@ def worker_capacity(*, staff: StaffMember, on: dt.date | None = None) -> WorkerC
         year_start=start,
         absences=absences,
         on=on,
+        caseload_per_fte=float(rules.caseload_per_fte),
+        slots_per_week=float(rules.slots_per_week_per_fte),
     )
 
 

@@ -93,11 +93,12 @@ def _caseload_chart(view: selectors.WorkerCapacity):
     load = view.load
     values = [(bar.label, bar.count) for bar in view.bars] + [("All open cases", load.open_cases)]
     limit = load.flags.caseload_limit
+    counts = ", ".join(f"{label}: {value}" for label, value in values)
     return bar_chart(
         title=f"Caseload allocation: {load.open_cases} cases",
         description=(
             f"Open cases by case type against the limit of {limit:g} cases "
-            f"(18 x FTE {load.fte:g}). " + ", ".join(f"{label}: {value}" for label, value in values)
+            f"({view.caseload_per_fte:g} a FTE x {load.fte:g} FTE). {counts}"
         ),
         values=values,
         axis_label="Number of cases",
