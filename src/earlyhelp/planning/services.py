@@ -32,7 +32,6 @@ from earlyhelp.planning.models import PlanningScenario
 from earlyhelp.planning.presentation import (
     comparable,
     flatten,
-    format_value,
     label_for_path,
     locate_input,
     plain_numbers,
@@ -613,8 +612,3 @@ def _store_simulation(
         source=source,
     )
     return row
-
-
-def describe_value(name: str, value: Any) -> str:
-    """A figure as words for messages."""
-    return f"{label_for_path(name)}: {format_value(value, name=name)}"
