@@ -378,3 +378,12 @@ def test_a_senior_practitioner_in_another_team_of_the_district_may_take_cases(wo
     assert case.key_worker == senior
     assert case.team == second_team
     assert StaffMember.objects.get(user=senior).team == second_team
+
+
+def test_the_database_refuses_an_fte_outside_nought_to_one(world):
+    from django.db import IntegrityError, transaction
+
+    staff = world.key_worker.staff
+    for fte in (Decimal("0"), Decimal("1.5")):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            StaffMember.objects.filter(pk=staff.pk).update(fte=fte)

@@ -104,6 +104,13 @@ class StaffMember(models.Model):
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
         verbose_name = "staff member"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fte__gt=0, fte__lte=1),
+                name="staff_fte_more_than_0_at_most_1",
+                violation_error_message=FTE_MESSAGE,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.job_title})"
