@@ -345,7 +345,9 @@ def cases_behind(
     _require(request)
     filters = _filters(query, with_star=True)
     try:
-        cases = selectors.cases_behind(user=request.auth, filters=filters, figure=figure)
+        behind = selectors.cases_behind(user=request.auth, filters=filters, figure=figure)
     except selectors.UnknownFigure as error:
         raise Http404(f"There is no figure called {figure}.") from error
-    return paginate(cases, page, _case_item)
+    result = paginate(behind.visible_ids, page, lambda pk: pk)
+    result["items"] = [_case_item(case) for case in selectors.cases_for_list(result["items"])]
+    return result

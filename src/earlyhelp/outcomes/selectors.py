@@ -226,11 +226,12 @@ def _default_star_id(scales: dict[int, StarScale]) -> int | None:
     return default if default is not None else next(iter(sorted(scales)), None)
 
 
-def _readings_by_case(case_ids_query) -> dict[int, list[rules.Reading]]:
+def _readings_by_case(case_ids_query, star_id: int | None = None) -> dict[int, list[rules.Reading]]:
     readings: dict[int, list[rules.Reading]] = defaultdict(list)
-    rows = StarReading.objects.filter(case_id__in=case_ids_query).values_list(
-        "case_id", "kind", "taken_on", "scores", "star_id", "pk"
-    )
+    query = StarReading.objects.filter(case_id__in=case_ids_query)
+    if star_id is not None:
+        query = query.filter(star_id=star_id)
+    rows = query.values_list("case_id", "kind", "taken_on", "scores", "star_id", "pk")
     for case_id, kind, taken_on, scores, star_id, pk in rows:
         readings[case_id].append(
             rules.Reading(
@@ -559,7 +560,7 @@ def cohort_star(*, user, filters: CohortFilters) -> CohortStar:
     family_case_ids = rules.latest_case_per_family(
         cases.values_list("pk", "family_id", "allocated_at")
     )
-    readings = _readings_by_case(cases.values("pk"))
+    readings = _readings_by_case(cases.values("pk"), star_id=star_id)
     pairs: dict[int, tuple[dict, dict]] = {}
     with_baseline: list[int] = []
     for case_id in family_case_ids:
@@ -636,23 +637,41 @@ def case_ids_behind(*, user, filters: CohortFilters, figure: str) -> list[int]:
     return ids[figure]
 
 
-def cases_behind(*, user, filters: CohortFilters, figure: str) -> QuerySet[Case]:
-    """The cases behind a cohort figure that the user may open, for a list: whatever the
-    figure counted, the list shows only cases the user may see."""
-    return visible_cases(
-        user=user, case_ids=case_ids_behind(user=user, filters=filters, figure=figure)
-    )
+@dataclass(frozen=True)
+class CasesBehind:
+    """The cases behind a figure: how many it counted, and the ids of those the user
+    may open, in list order (family name, then case)."""
+
+    figure: str
+    counted: int
+    visible_ids: list[int]
 
 
-def visible_cases(*, user, case_ids: Iterable[int]) -> QuerySet[Case]:
-    """Of the cases named, those the user may open, with what a list shows."""
-    ids = list(case_ids)
-    return (
+def cases_behind(*, user, filters: CohortFilters, figure: str) -> CasesBehind:
+    """The cases behind a cohort figure that the user may open: whatever the figure
+    counted, the list holds only cases the user may see. Ids, not rows, so that a figure
+    over thousands of cases needs no query with thousands of parameters; load a page of
+    them with ``cases_for_list``."""
+    counted = case_ids_behind(user=user, filters=filters, figure=figure)
+    wanted = set(counted)
+    rows = (
         cases_visible_to(user=user)
-        .filter(pk__in=ids)
-        .select_related("family", "team__district", "case_type", "key_worker")
-        .order_by("family__name", "pk")
+        .filter(pk__in=cohort_cases(user=user, filters=filters).values("pk"))
+        .values_list("family__name", "pk")
     )
+    visible = sorted((name, pk) for name, pk in rows if pk in wanted)
+    return CasesBehind(figure=figure, counted=len(counted), visible_ids=[pk for _, pk in visible])
+
+
+def cases_for_list(case_ids: Iterable[int]) -> list[Case]:
+    """The cases named (a page of a list, already access-checked), in the order given,
+    with what a list shows, in one query."""
+    ids = list(case_ids)
+    found = Case.objects.filter(pk__in=ids).select_related(
+        "family", "team__district", "case_type", "key_worker"
+    )
+    by_id = {case.pk: case for case in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def figure_url(base: str, filters: CohortFilters, figure: str) -> str:

@@ -164,12 +164,10 @@ def cases(request: HttpRequest) -> HttpResponse:
     if filters is None:
         return render(request, "outcomes/cases.html", {"form": form, "invalid": True}, status=400)
     try:
-        ids = selectors.case_ids_behind(user=request.user, filters=filters, figure=figure)
+        behind = selectors.cases_behind(user=request.user, filters=filters, figure=figure)
     except selectors.UnknownFigure as error:
         raise Http404("There is no such figure.") from error
-    behind = selectors.visible_cases(user=request.user, case_ids=ids)
-    page = Paginator(behind, CASES_PAGE_SIZE).get_page(request.GET.get("page"))
-    counted = len(ids)
+    page = Paginator(behind.visible_ids, CASES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "outcomes/cases.html",
@@ -177,7 +175,8 @@ def cases(request: HttpRequest) -> HttpResponse:
             "form": form,
             "figure": figure,
             "page": page,
-            "counted": counted,
+            "cases": selectors.cases_for_list(page.object_list),
+            "counted": behind.counted,
             "query": urlencode({**filters.as_query(), "figure": figure}),
         },
     )
