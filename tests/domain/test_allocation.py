@@ -21,6 +21,7 @@ from earlyhelp.domain.allocation import (
     propose,
     reason_needed,
     recommend,
+    score,
 )
 
 TODAY = dt.date(2026, 11, 30)
@@ -309,3 +310,48 @@ def test_continuity_wins_over_headroom_when_both_are_possible(
 
     assert recommend(rfs, [other, known])[0].worker.id == 1
     assert propose([rfs], [other, known]).lines[0].worker_id == 1
+
+
+def _best_by_brute_force(requests, workers, weights) -> tuple[tuple[int, ...], float]:
+    """The best (placed per urgency level, nearest first; then total score) over every
+    assignment of requests to workers of their district within headroom."""
+    import itertools
+
+    due_dates = sorted({r.due_by for r in requests})
+    best = None
+    options = [
+        [None] + [w for w in workers if w.available and w.district_id == r.district_id]
+        for r in requests
+    ]
+    for choice in itertools.product(*options):
+        taken = Counter(w.id for w in choice if w is not None)
+        if any(taken[w.id] > w.headroom_cases for w in workers if taken[w.id]):
+            continue
+        levels = tuple(
+            sum(1 for r, w in zip(requests, choice, strict=True) if w and r.due_by == day)
+            for day in due_dates
+        )
+        total = sum(
+            score(r, w, weights) for r, w in zip(requests, choice, strict=True) if w is not None
+        )
+        key = (levels, round(total, 2))
+        if best is None or key > best:
+            best = key
+    return best
+
+
+@given(queues())
+def test_a_proposal_is_as_good_as_the_best_assignment_found_by_brute_force(queue):
+    requests, workers = queue
+    requests, workers = requests[:5], workers[:4]
+    weights = Weights()
+    proposal = propose(requests, workers, weights, today=TODAY)
+
+    due_dates = sorted({r.due_by for r in requests})
+    due_of = {r.id: r.due_by for r in requests}
+    levels = tuple(
+        sum(1 for line in proposal.lines if due_of[line.request_id] == day) for day in due_dates
+    )
+    best_levels, best_total = _best_by_brute_force(requests, workers, weights)
+    assert levels == best_levels
+    assert proposal.total_score == pytest.approx(best_total, abs=0.05)

@@ -13,7 +13,10 @@ a worker of its own district (capacity: their headroom in cases) or to "unplaced
 cost of placing a request is minus (an urgency bonus + its score); the urgency bonus of
 a request due sooner is larger than every score in the queue put together, so when
 capacity is short the requests nearest their deadline are placed first, and only then
-is the total score maximised.
+is the total score maximised. Requests that score alike with every worker (same needs,
+languages and place) share one node on the way to the workers, so the network has
+kinds x workers arcs rather than requests x workers, plus one direct arc for each
+worker who already knows a family.
 """
 
 from __future__ import annotations
@@ -320,43 +323,62 @@ def _sort_key(request: WaitingRequest) -> tuple:
     return (request.due_by or dt.date.max, request.id)
 
 
-def _arcs_for_district(
-    requests: list[WaitingRequest], workers: list[CandidateWorker], weights: Weights
+def _kind(request: WaitingRequest) -> tuple:
+    """What a worker's score for a request depends on, continuity apart."""
+    return (tuple(n.code for n in request.needs), request.languages, request.location)
+
+
+def _base_scores(
+    request: WaitingRequest, workers: list[CandidateWorker], weights: Weights
 ) -> np.ndarray:
-    """The scaled score of every request for every worker of one district, as a
-    requests x workers array; factors shared by requests of the same kind are computed
-    once per kind."""
-    headroom = np.array([_headroom_points(w, weights) for w in workers], dtype=float)
-    scores = np.empty((len(requests), len(workers)), dtype=float)
-    by_kind: dict[tuple, np.ndarray] = {}
-    person_workers: dict[int, list[int]] = defaultdict(list)
-    family_workers: dict[int, list[int]] = defaultdict(list)
+    """Each worker's score for requests of this request's kind, continuity apart."""
+    base = np.array([_headroom_points(w, weights) for w in workers], dtype=float)
     for column, worker in enumerate(workers):
-        for person in worker.person_ids:
-            person_workers[person].append(column)
+        matched = sum(1 for n in request.needs if n.code in worker.specialisms)
+        base[column] += weights.per_specialism * min(matched, weights.specialisms_counted)
+        if any(lang in worker.languages for lang in request.languages):
+            base[column] += weights.language
+        if request.location is not None and worker.location is not None:
+            km = haversine_km(worker.location, request.location)
+            base[column] += _distance_points(km, weights)
+    return base
+
+
+def _who_knows(workers: list[CandidateWorker]) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Columns of the workers who hold each family, and who work with each person."""
+    by_family: dict[int, set[int]] = defaultdict(set)
+    by_person: dict[int, set[int]] = defaultdict(set)
+    for column, worker in enumerate(workers):
         for family in worker.family_ids:
-            family_workers[family].append(column)
-    for row, request in enumerate(requests):
-        kind = (tuple(n.code for n in request.needs), request.languages, request.location)
-        base = by_kind.get(kind)
-        if base is None:
-            base = headroom.copy()
-            for column, worker in enumerate(workers):
-                matched = sum(1 for n in request.needs if n.code in worker.specialisms)
-                base[column] += weights.per_specialism * min(matched, weights.specialisms_counted)
-                if any(lang in worker.languages for lang in request.languages):
-                    base[column] += weights.language
-                if request.location is not None and worker.location is not None:
-                    km = haversine_km(worker.location, request.location)
-                    base[column] += _distance_points(km, weights)
-            by_kind[kind] = base
-        scores[row] = base
-        known = set(family_workers.get(request.family_id, ()))
-        for person in request.member_ids:
-            known.update(person_workers.get(person, ()))
-        for column in known:
-            scores[row, column] += weights.continuity
-    return np.rint(scores * SCORE_SCALE).astype(np.int64)
+            by_family[family].add(column)
+        for person in worker.person_ids:
+            by_person[person].add(column)
+    return by_family, by_person
+
+
+@dataclass
+class _Network:
+    """The flow network's arcs as parallel lists, and what each arc stands for."""
+
+    tails: list[int] = field(default_factory=list)
+    heads: list[int] = field(default_factory=list)
+    capacities: list[int] = field(default_factory=list)
+    costs: list[int] = field(default_factory=list)
+
+    def add(self, tail: int, head: int, capacity: int, cost: int) -> int:
+        self.tails.append(tail)
+        self.heads.append(head)
+        self.capacities.append(capacity)
+        self.costs.append(cost)
+        return len(self.tails) - 1
+
+    def add_many(self, tails, heads, capacities, costs) -> range:
+        first = len(self.tails)
+        self.tails.extend(int(t) for t in tails)
+        self.heads.extend(int(h) for h in heads)
+        self.capacities.extend(int(c) for c in capacities)
+        self.costs.extend(int(c) for c in costs)
+        return range(first, len(self.tails))
 
 
 def propose(
@@ -388,57 +410,75 @@ def propose(
     for worker in staff:
         if worker.district_id is not None:
             by_district[worker.district_id].append(worker)
-
-    n_requests = len(ordered)
-    worker_node = {w.id: n_requests + i for i, w in enumerate(staff)}
-    unplaced_node = n_requests + len(staff)
-    sink = unplaced_node + 1
-
-    tails: list[np.ndarray] = []
-    heads: list[np.ndarray] = []
-    scores: list[np.ndarray] = []
     requests_in: dict[int, list[int]] = defaultdict(list)
     for index, request in enumerate(ordered):
         requests_in[request.district_id].append(index)
+
+    # Requests of the same kind score the same with every worker but for continuity, so
+    # they reach the workers through one node per kind (kinds x workers arcs rather than
+    # requests x workers); a request also has a direct arc to each worker who already
+    # works with the family, worth the continuity on top. Both paths carry its urgency.
+    continuity = round(weights.continuity * SCORE_SCALE)
+    n_requests = len(ordered)
+    worker_node = {w.id: n_requests + i for i, w in enumerate(staff)}
+    next_node = n_requests + len(staff)
+    kind_to_worker: list[tuple[range, list[CandidateWorker], int]] = []
+    # Arcs out of each request, costed once the urgency step is known:
+    # (request index, head node, score, the worker of a direct arc or None for a kind).
+    pieces: list[tuple[int, int, int, CandidateWorker | None]] = []
+    best = np.zeros(n_requests, dtype=np.int64)
+    network = _Network()
     for district_id in sorted(requests_in):
-        rows = requests_in[district_id]
         able = [w for w in by_district.get(district_id, []) if w.available]
         if not able:
             continue
-        matrix = _arcs_for_district([ordered[i] for i in rows], able, weights)
         columns = np.array([worker_node[w.id] for w in able], dtype=np.int64)
-        tails.append(np.repeat(np.array(rows, dtype=np.int64), len(able)))
-        heads.append(np.tile(columns, len(rows)))
-        scores.append(matrix.reshape(-1))
-    if scores:
-        tail = np.concatenate(tails)
-        head = np.concatenate(heads)
-        score_of_arc = np.concatenate(scores)
-        # More than any difference in total score the solver could trade for urgency.
-        best_per_request = np.zeros(n_requests, dtype=np.int64)
-        np.maximum.at(best_per_request, tail, score_of_arc)
-        step = int(best_per_request.sum()) + 1
-        urgency = np.array([urgency_of[r.due_by or dt.date.max] for r in ordered], dtype=np.int64)
-        cost = -(urgency[tail] * step + score_of_arc)
-    else:
-        tail = head = score_of_arc = cost = np.zeros(0, dtype=np.int64)
+        kinds: dict[tuple, tuple[int, np.ndarray, list[int]]] = {}
+        by_family, by_person = _who_knows(able)
+        for index in requests_in[district_id]:
+            request = ordered[index]
+            key = _kind(request)
+            if key not in kinds:
+                base = np.rint(_base_scores(request, able, weights) * SCORE_SCALE)
+                kinds[key] = (next_node, base.astype(np.int64), [])
+                next_node += 1
+            node, base, members = kinds[key]
+            members.append(index)
+            best[index] = int(base.max())
+            pieces.append((index, node, 0, None))
+            known = set(by_family.get(request.family_id, ()))
+            for person in request.member_ids:
+                known.update(by_person.get(person, ()))
+            for column in sorted(known):
+                score = int(base[column]) + continuity
+                best[index] = max(best[index], score)
+                pieces.append((index, int(columns[column]), score, able[column]))
+        for node, base, members in kinds.values():
+            arcs = network.add_many(
+                np.full(len(able), node), columns, np.full(len(able), len(members)), -base
+            )
+            kind_to_worker.append((arcs, able, node))
+    step = int(best.sum()) + 1  # more than any total score the solver could trade away
+    request_arc: dict[int, tuple[int, CandidateWorker | None]] = {}
+    for index, head, score, worker in pieces:
+        urgency = urgency_of[ordered[index].due_by or dt.date.max]
+        arc = network.add(index, head, 1, -(urgency * step + score))
+        request_arc[arc] = (index, worker)
+    unplaced_node, sink = next_node, next_node + 1
+    for i, worker in enumerate(staff):
+        room = max(worker.headroom_cases, 0) if worker.available else 0
+        network.add(n_requests + i, sink, room, 0)
+    for index in range(n_requests):
+        network.add(index, unplaced_node, 1, 0)
+    network.add(unplaced_node, sink, n_requests, 0)
 
     solver = min_cost_flow.SimpleMinCostFlow()
-    solver.add_arcs_with_capacity_and_unit_cost(tail, head, np.ones(len(tail), np.int64), cost)
-    capacity = np.array([max(w.headroom_cases, 0) if w.available else 0 for w in staff], np.int64)
     solver.add_arcs_with_capacity_and_unit_cost(
-        np.array(list(worker_node.values()), np.int64),
-        np.full(len(staff), sink, np.int64),
-        capacity,
-        np.zeros(len(staff), np.int64),
+        np.array(network.tails, np.int64),
+        np.array(network.heads, np.int64),
+        np.array(network.capacities, np.int64),
+        np.array(network.costs, np.int64),
     )
-    solver.add_arcs_with_capacity_and_unit_cost(
-        np.arange(n_requests, dtype=np.int64),
-        np.full(n_requests, unplaced_node, np.int64),
-        np.ones(n_requests, np.int64),
-        np.zeros(n_requests, np.int64),
-    )
-    solver.add_arc_with_capacity_and_unit_cost(unplaced_node, sink, n_requests, 0)
     supplies = np.zeros(sink + 1, dtype=np.int64)
     supplies[:n_requests] = 1
     supplies[sink] = -n_requests
@@ -446,13 +486,23 @@ def propose(
     status = solver.solve()
     if status != solver.OPTIMAL:
         raise SolverFailed(f"the allocation solver stopped with status {status}")
+    flows = solver.flows(np.arange(len(network.tails), dtype=np.int64))
 
-    flows = solver.flows(np.arange(len(tail), dtype=np.int64)) if len(tail) else np.zeros(0)
-    chosen = np.nonzero(flows)[0]
-    worker_at = {node: w for w, node in zip(staff, worker_node.values(), strict=True)}
+    # Direct arcs place a request with a worker it knows; through a kind node, the kind's
+    # placed requests (nearest deadline first) go to its workers in worker id order.
     placed: dict[int, CandidateWorker] = {}
-    for arc in chosen:
-        placed[int(tail[arc])] = worker_at[int(head[arc])]
+    via_kind: dict[int, list[int]] = defaultdict(list)
+    for arc, (index, worker) in request_arc.items():
+        if flows[arc]:
+            if worker is not None:
+                placed[index] = worker
+            else:
+                via_kind[network.heads[arc]].append(index)
+    for arcs, able, node in kind_to_worker:
+        waiting_here = iter(sorted(via_kind.get(node, [])))
+        for arc, worker in zip(arcs, able, strict=True):
+            for _ in range(int(flows[arc])):
+                placed[next(waiting_here)] = worker
 
     lines = []
     unplaced = []
