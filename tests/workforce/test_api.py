@@ -216,3 +216,12 @@ def test_api_reads_cost_the_same_queries_whatever_their_size(manager_client, wor
     large = _queries(manager_client, url)
 
     assert large == small
+
+
+def test_a_day_years_away_is_a_problem_not_a_crash(manager_client, world):
+    response = manager_client.get(f"{API}/workers/{world.key_worker.staff.pk}/load?on=9999-12-31")
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "on", "message": "Choose a day within 5 years of today"}
+    ]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from earlyhelp.core.pagination import Page, paginate
@@ -16,8 +18,19 @@ from earlyhelp.workforce.models import Absence
 router = Router(tags=["Workforce"])
 
 
+# Loads are for the working weeks around now: a day further off is refused (422).
+FURTHEST_DAY = dt.timedelta(days=5 * 366)
+
+
 def _source(request) -> str:
     return f"API {request.method} {request.path}"
+
+
+def _day(on: dt.date | None) -> dt.date | None:
+    """The day asked about, or a 422 problem when it is years away."""
+    if on is not None and abs(on - timezone.localdate()) > FURTHEST_DAY:
+        raise ValidationError({"on": ["Choose a day within 5 years of today"]})
+    return on
 
 
 class FlagsOut(Schema):
@@ -162,7 +175,7 @@ def worker_load(request, staff_id: int, on: dt.date | None = None):
     """Open cases by type, capacity and headroom in the week of `on` (today by default).
     A worker sees their own; their managers see their team's."""
     staff = selectors.access_worker(user=request.auth, staff_id=staff_id, source=_source(request))
-    return _load_out(worker_loads([staff], on=on)[staff.pk])
+    return _load_out(worker_loads([staff], on=_day(on))[staff.pk])
 
 
 @router.get("/teams/{team_id}/capacity", response=TeamCapacityOut, summary="A team's capacity")
@@ -171,7 +184,7 @@ def team_capacity(request, team_id: int, sort: str = "name", on: dt.date | None 
     `sort` is a column (name, fte, cases, headroom, slots, flags, visits, reviews); a
     leading minus sorts descending."""
     team = selectors.access_team(user=request.auth, team_id=team_id, source=_source(request))
-    capacity = selectors.team_capacity(team=team, on=on, sort=sort)
+    capacity = selectors.team_capacity(team=team, on=_day(on), sort=sort)
     return {
         "team_id": team.pk,
         "team": team.name,
