@@ -34,7 +34,8 @@ class ProposalDecisionForm(forms.Form):
         for line in self.lines:
             choices = []
             if line.proposed_worker_id:
-                choices.append((ACCEPT, f"Accept: {line.proposed_worker.get_full_name()}"))
+                worker = line.proposed_worker
+                choices.append((ACCEPT, f"Accept: {worker.get_full_name() or worker.email}"))
             choices.append((LATER, "Decide later"))
             choices.append((REJECT, "Reject: leave it waiting"))
             choices += [c for c in others if c[0] != f"{WORKER}{line.proposed_worker_id}"]
