@@ -353,3 +353,15 @@ def test_the_reassignment_page_query_count_does_not_grow_with_cases(client, worl
     large = _queries(client, url)
 
     assert large == small
+
+
+def test_a_locality_manager_of_another_locality_cannot_see_the_team(client, world):
+    from earlyhelp.workforce.models import StaffMember
+
+    north_manager = make_staff(Role.LOCALITY_MANAGER, team=None)
+    StaffMember.objects.filter(user=north_manager).update(locality=world.other_district.locality)
+    client.force_login(north_manager)
+
+    assert client.get(_team_url(world)).status_code == 403
+    assert client.get(_worker_url(world.key_worker)).status_code == 403
+    assert client.get(reverse("workforce:team", args=[world.other_team.pk])).status_code == 200
