@@ -125,7 +125,7 @@ def test_each_manager_sees_only_the_families_they_may_see(world, county):
 
 def test_states_of_the_attached_families(world, county):
     rows = {
-        r.attachment.pk: r.state
+        r.attachment_id: r.state
         for r in selectors.attachment_rows(user=world.head, framework=county["a"].framework)
     }
     assert rows == {

@@ -386,10 +386,12 @@ def list_attachments(
     _require_claims_pages(request)
     if state is not None and state not in selectors.STATE_LABELS:
         raise ValidationError({"state": ["Choose identified, progress, claimable or claimed"]})
-    rows = selectors.attachment_rows(
+    found = selectors.attachment_rows(
         user=request.auth, framework=_framework(framework), state=state
     )
-    return paginate(rows, page, _summary)
+    result = paginate(found, page, lambda standing: standing)
+    result["items"] = [_summary(row) for row in selectors.rows_for(result["items"])]
+    return result
 
 
 @router.post("/attachments", response={201: AttachmentOut}, summary="Attach a family")

@@ -19,6 +19,7 @@ from earlyhelp.claims.models import (
     Attachment,
     Claim,
     ClaimFramework,
+    EmploymentEpisode,
     FrameworkNeed,
     IdentifiedNeed,
     NeedProgress,
@@ -95,17 +96,20 @@ def _attachments() -> QuerySet[Attachment]:
 
 
 def _employment_queryset():
-    from earlyhelp.claims.models import EmploymentEpisode
-
     return EmploymentEpisode.objects.select_related("person", "recorded_by").order_by(
         "started_on", "pk"
     )
 
 
-def attachments_visible_to(*, user, framework: ClaimFramework) -> QuerySet[Attachment]:
-    """The framework's attachments of families the user may see, newest first."""
+def _visible(*, user, framework: ClaimFramework) -> QuerySet[Attachment]:
     visible = Family.objects.filter(families_visible_to(user)).values("pk")
-    return _attachments().filter(framework=framework, family__in=visible)
+    return Attachment.objects.filter(framework=framework, family__in=visible)
+
+
+def attachments_visible_to(*, user, framework: ClaimFramework) -> QuerySet[Attachment]:
+    """The framework's attachments of families the user may see, newest first, with
+    everything a page about them shows."""
+    return _attachments().filter(pk__in=_visible(user=user, framework=framework).values("pk"))
 
 
 def assess(
@@ -207,24 +211,153 @@ def state_of(attachment: Attachment, assessment: rules.ClaimAssessment, as_of: d
     return "identified"
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where an attachment stands, worked out from plain rows (no model instances), so
+    that figures over thousands of families stay quick; with where the family is."""
+
+    attachment_id: int
+    family_id: int
+    attached_on: dt.date
+    claimed_on: dt.date | None
+    district_id: int | None
+    district: tuple[str, str] | None
+    locality_id: int | None
+    locality: tuple[str, str] | None
+    team: tuple[int, str]
+    assessment: rules.ClaimAssessment
+    state: str
+
+
+def _state(claimed_on: dt.date | None, assessment: rules.ClaimAssessment, as_of: dt.date) -> str:
+    if claimed_on is not None and claimed_on <= as_of:
+        return "claimed"
+    if assessment.due:
+        return "claimable"
+    if any(o.progress_on is not None for o in assessment.needs):
+        return "progress"
+    return "identified"
+
+
+def standings(
+    attachments: QuerySet[Attachment], *, framework: rules.Framework, as_of: dt.date
+) -> list[Standing]:
+    """Each attachment of the queryset assessed as of a date, in five queries whatever
+    their number: the attachments, their needs, progress and employment as rows."""
+    ids = attachments.values("pk")
+    rows = attachments.order_by("-attached_on", "-pk").values_list(
+        "pk",
+        "family_id",
+        "attached_on",
+        "case__closed_on",
+        "claim__claimed_at",
+        "family__district_id",
+        "family__district__code",
+        "family__district__name",
+        "family__district__locality_id",
+        "family__district__locality__code",
+        "family__district__locality__name",
+        "case__team_id",
+        "case__team__name",
+    )
+    needs: dict[int, list[str]] = defaultdict(list)
+    for attachment_id, code in (
+        IdentifiedNeed.objects.filter(attachment__in=ids)
+        .order_by("need__sort_order", "pk")
+        .values_list("attachment_id", "need__code")
+    ):
+        needs[attachment_id].append(code)
+    progress: dict[int, list[rules.ProgressEntry]] = defaultdict(list)
+    for attachment_id, code, on, status, evidence in (
+        NeedProgress.objects.filter(identified_need__attachment__in=ids)
+        .order_by("recorded_on", "pk")
+        .values_list(
+            "identified_need__attachment_id",
+            "identified_need__need__code",
+            "recorded_on",
+            "status",
+            "evidence",
+        )
+    ):
+        progress[attachment_id].append(
+            rules.ProgressEntry(code, on, rules.ProgressStatus(status), evidence)
+        )
+    episodes: dict[int, list[rules.EmploymentEpisode]] = defaultdict(list)
+    for attachment_id, person_id, started_on, ended_on, was_on_jsa in (
+        EmploymentEpisode.objects.filter(attachment__in=ids)
+        .order_by("started_on", "pk")
+        .values_list("attachment_id", "person_id", "started_on", "ended_on", "was_on_jsa")
+    ):
+        episodes[attachment_id].append(
+            rules.EmploymentEpisode(person_id, started_on, ended_on, was_on_jsa)
+        )
+    result = []
+    for (
+        pk,
+        family_id,
+        attached_on,
+        closed_on,
+        claimed_at,
+        district_id,
+        district_code,
+        district_name,
+        locality_id,
+        locality_code,
+        locality_name,
+        team_id,
+        team_name,
+    ) in rows:
+        assessment = rules.assess_claim(
+            framework,
+            attached_on=attached_on,
+            needs=needs[pk],
+            progress=progress[pk],
+            episodes=episodes[pk],
+            closed_on=closed_on,
+            as_of=as_of,
+        )
+        claimed_on = timezone.localdate(claimed_at) if claimed_at else None
+        result.append(
+            Standing(
+                attachment_id=pk,
+                family_id=family_id,
+                attached_on=attached_on,
+                claimed_on=claimed_on,
+                district_id=district_id,
+                district=(district_code, district_name) if district_id else None,
+                locality_id=locality_id,
+                locality=(locality_code, locality_name) if locality_id else None,
+                team=(team_id, team_name),
+                assessment=assessment,
+                state=_state(claimed_on, assessment, as_of),
+            )
+        )
+    return result
+
+
 def attachment_rows(
     *,
     user,
     framework: ClaimFramework,
     as_of: dt.date | None = None,
     state: str | None = None,
-) -> list[AttachmentRow]:
+) -> list[Standing]:
     """Every attached family the user may see, assessed as of a date (today by
-    default), optionally only those in one state (``STATE_LABELS``)."""
+    default), newest attachment first, optionally only those in one state
+    (``STATE_LABELS``). ``rows_for`` loads the records of the ones a page shows."""
     as_of = as_of or timezone.localdate()
-    rule = domain_framework(framework)
-    rows = []
-    for attachment in attachments_visible_to(user=user, framework=framework):
-        assessment = assess(attachment, as_of=as_of, framework=rule)
-        row = AttachmentRow(attachment, assessment, state_of(attachment, assessment, as_of))
-        if state is None or row.state == state:
-            rows.append(row)
-    return rows
+    found = standings(
+        _visible(user=user, framework=framework),
+        framework=domain_framework(framework),
+        as_of=as_of,
+    )
+    return [row for row in found if state is None or row.state == state]
+
+
+def rows_for(found: list[Standing]) -> list[AttachmentRow]:
+    """The attachments (with their records) behind some standings, in their order."""
+    by_id = {a.pk: a for a in _attachments().filter(pk__in=[s.attachment_id for s in found])}
+    return [AttachmentRow(by_id[s.attachment_id], s.assessment, s.state) for s in found]
 
 
 # ---------------------------------------------------------------- possibly eligible
@@ -302,18 +435,17 @@ def claim_window_report(
 ) -> ClaimWindowReport:
     """The claims report for a window, assessed as of its last day, for the families
     the user may see."""
-    rule = domain_framework(framework)
+    unclaimed = _visible(user=user, framework=framework).filter(claim__isnull=True)
+    due = [
+        s
+        for s in standings(unclaimed, framework=domain_framework(framework), as_of=end)
+        if s.assessment.due
+    ]
     by_progress, by_employment, earlier = [], [], []
-    for attachment in attachments_visible_to(user=user, framework=framework):
-        if getattr(attachment, "claim", None) is not None:
-            continue
-        assessment = assess(attachment, as_of=end, framework=rule)
-        if not assessment.due:
-            continue
-        row = AttachmentRow(attachment, assessment, "claimable")
-        if assessment.due_on < start:
+    for row in rows_for(due):
+        if row.assessment.due_on < start:
             earlier.append(row)
-        elif assessment.route == rules.ClaimRoute.PROGRESS:
+        elif row.assessment.route == rules.ClaimRoute.PROGRESS:
             by_progress.append(row)
         else:
             by_employment.append(row)
@@ -436,6 +568,32 @@ def programme_progress(
     def figures(key: str, label: str) -> ProgressFigures:
         return groups.setdefault(key, ProgressFigures(key, label))
 
+    attachments = _visible(user=user, framework=framework).filter(attached_on__lte=end)
+    if district_id is not None:
+        attachments = attachments.filter(family__district_id=district_id)
+    if locality_id is not None:
+        attachments = attachments.filter(family__district__locality_id=locality_id)
+    if team_id is not None:
+        attachments = attachments.filter(case__team_id=team_id)
+    for standing in standings(attachments, framework=rule, as_of=end):
+        if group_by == "team":
+            key, label = str(standing.team[0]), standing.team[1]
+        else:
+            place = standing.district if group_by == "district" else standing.locality
+            key, label = place if place is not None else ("", NOT_RECORDED)
+        row = figures(key, label)
+        row.attached += 1
+        if start is None or standing.attached_on >= start:
+            row.attached_in_period += 1
+        if standing.state != "identified":
+            row.with_progress += 1
+        if standing.state == "claimable":
+            row.claimable += 1
+        if standing.state == "claimed":
+            row.claimed += 1
+            if start is None or standing.claimed_on >= start:
+                row.claimed_in_period += 1
+
     def wanted(family: Family, team) -> bool:
         if district_id is not None and family.district_id != district_id:
             return False
@@ -445,32 +603,10 @@ def programme_progress(
             return False
         return team_id is None or (team is not None and team.pk == team_id)
 
-    attachments = attachments_visible_to(user=user, framework=framework).filter(
-        attached_on__lte=end
-    )
-    for attachment in attachments:
-        team = attachment.case.team
-        if not wanted(attachment.family, team):
-            continue
-        row = figures(*_group(attachment.family, team, group_by))
-        assessment = assess(attachment, as_of=end, framework=rule)
-        state = state_of(attachment, assessment, end)
-        row.attached += 1
-        if start is None or attachment.attached_on >= start:
-            row.attached_in_period += 1
-        if state != "identified":
-            row.with_progress += 1
-        if state == "claimable":
-            row.claimable += 1
-        if state == "claimed":
-            row.claimed += 1
-            if start is None or attachment.claim.claimed_at.date() >= start:
-                row.claimed_in_period += 1
     for candidate in possibly_eligible(user=user, framework=framework):
         if wanted(candidate.case.family, candidate.case.team):
-            figures(
-                *_group(candidate.case.family, candidate.case.team, group_by)
-            ).possibly_eligible += 1
+            key = _group(candidate.case.family, candidate.case.team, group_by)
+            figures(*key).possibly_eligible += 1
     result.rows = sorted(groups.values(), key=lambda r: (r.label == NOT_RECORDED, r.label))
     total = result.total
     for row in result.rows:

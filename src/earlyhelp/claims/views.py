@@ -126,8 +126,8 @@ def families(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state") or None
     if state not in selectors.STATE_LABELS:
         state = None
-    rows = selectors.attachment_rows(user=request.user, framework=framework, state=state)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = selectors.attachment_rows(user=request.user, framework=framework, state=state)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = "&".join(
         part
         for part in (
@@ -142,6 +142,7 @@ def families(request: HttpRequest) -> HttpResponse:
         {
             "framework": framework,
             "page": page,
+            "rows": selectors.rows_for(list(page.object_list)),
             "state": state,
             "states": selectors.STATE_LABELS,
             "query": query,
