@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -179,15 +180,15 @@ class StarScale:
     stages: list
     areas: list[tuple[str, str, int | None]]  # (code, name, outcome number)
 
-    @property
+    @cached_property
     def threshold(self) -> int:
         return rules.target_threshold(self.scale_min, self.scale_max)
 
-    @property
+    @cached_property
     def area_outcomes(self) -> dict[str, int | None]:
         return {code: number for code, _, number in self.areas}
 
-    @property
+    @cached_property
     def area_names(self) -> dict[str, str]:
         return {code: name for code, name, _ in self.areas}
 
@@ -237,7 +238,7 @@ def _readings_by_case(case_ids_query, star_id: int | None = None) -> dict[int, l
             rules.Reading(
                 kind=kind,
                 taken_on=taken_on,
-                scores={k: int(v) for k, v in (scores or {}).items() if v is not None},
+                scores=scores or {},  # whole numbers: record_star_reading validates them
                 star_id=star_id,
                 order=pk,
             )
