@@ -248,3 +248,43 @@ def test_claims_pages_queries_do_not_grow_with_the_families(client, world, frame
     add_families(4)
     many = _queries(client, url)
     assert many == few
+
+
+def test_a_colleague_following_the_case_link_is_told_the_family_is_not_attached(
+    client, world, frameworks
+):
+    case = open_case(world)
+    client.force_login(world.second_worker)
+    response = client.get(f"/claims/cases/{case.pk}/")
+    assert response.status_code == 200
+    assert "is not attached to Troubled Families (phase 2)" in response.content.decode()
+    assert client.get(f"/claims/cases/{case.pk}/attach/").status_code == 403
+
+
+def test_recording_and_ending_a_spell_of_work_through_the_pages(client, world, frameworks):
+    attachment = attach(world)
+    adult = attachment.family.memberships.get(relationship="parent").person
+    client.force_login(world.key_worker)
+    form = client.get(f"/claims/families/{attachment.pk}/employment/").content.decode()
+    assert f'value="{adult.pk}"' in form
+    start = today() - dt.timedelta(days=30)
+    response = client.post(
+        f"/claims/families/{attachment.pk}/employment/",
+        {"person_id": adult.pk, **_date_fields("started_on", start), "evidence": "Payslips"},
+    )
+    assert response.status_code == 302
+    episode = attachment.employment.get()
+    page = client.get(f"/claims/families/{attachment.pk}/").content.decode()
+    assert "Still in work" in page
+    response = client.post(
+        f"/claims/families/{attachment.pk}/employment/{episode.pk}/end/",
+        _date_fields("ended_on", start - dt.timedelta(days=1)),
+    )
+    assert "The end date must be on or after the start" in response.content.decode()
+    response = client.post(
+        f"/claims/families/{attachment.pk}/employment/{episode.pk}/end/",
+        _date_fields("ended_on", today()),
+    )
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert episode.ended_on == today()

@@ -183,7 +183,9 @@ def for_case(request: HttpRequest, case_id: int) -> HttpResponse:
     attachment = selectors.attachment_for_case(case=case, framework=framework)
     if attachment is not None:
         return _to_attachment(attachment.pk)
-    return redirect("claims:attach", case_id=case.pk)
+    if _may_record(request, case):
+        return redirect("claims:attach", case_id=case.pk)
+    return render(request, "claims/not_attached.html", {"case": case, "framework": framework})
 
 
 @login_required
