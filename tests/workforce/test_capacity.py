@@ -167,7 +167,7 @@ def _team_of(size: int, world, cases_each: int) -> None:
 def test_the_number_of_queries_does_not_grow_with_workers_or_cases(world):
     _team_of(2, world, cases_each=1)
     workers = StaffMember.objects.filter(team=world.team)
-    caseload_rules()
+    worker_loads(workers, on=WEDNESDAY)  # warms the per-process calendar cache
     with CaptureQueriesContext(connection) as small:
         worker_loads(workers, on=WEDNESDAY)
 
@@ -176,4 +176,4 @@ def test_the_number_of_queries_does_not_grow_with_workers_or_cases(world):
         loads = worker_loads(workers, on=WEDNESDAY)
 
     assert len(loads) == StaffMember.objects.filter(team=world.team).count()
-    assert len(large.captured_queries) == len(small.captured_queries) <= 8
+    assert len(large.captured_queries) == len(small.captured_queries) <= 6

@@ -96,6 +96,13 @@ class CaseloadRules:
         object.__setattr__(self, "visits_per_week", MappingProxyType(visits))
         for name, value in exact.items():
             object.__setattr__(self, name, value)
+        # Visits a week as whole units of a common denominator, so that a caseload's
+        # demand is summed in integers (exactly, and fast for hundreds of workers).
+        denominator = math.lcm(1, *(v.denominator for v in visits.values()))
+        object.__setattr__(self, "_denominator", denominator)
+        object.__setattr__(
+            self, "_units", {code: int(v * denominator) for code, v in visits.items()}
+        )
 
     @classmethod
     def from_configuration(
@@ -148,7 +155,12 @@ def _fte(fte: Number) -> Fraction:
 def _capacity(
     fte: Number, rules: CaseloadRules, leave_days_in_week: Number, protected_hours: Number
 ) -> Fraction:
-    exact_fte = _fte(fte)
+    return _capacity_of(_fte(fte), rules, leave_days_in_week, protected_hours)
+
+
+def _capacity_of(
+    exact_fte: Fraction, rules: CaseloadRules, leave_days_in_week: Number, protected_hours: Number
+) -> Fraction:
     leave = _non_negative(leave_days_in_week, "leave_days_in_week")
     if leave > rules.working_days_per_week:
         raise ValueError(
@@ -156,18 +168,26 @@ def _capacity(
             f"working days of a week (got {leave_days_in_week})"
         )
     protected = _non_negative(protected_hours, "protected_hours")
-    on_duty = 1 - leave / rules.working_days_per_week
-    slots = rules.slots_per_week_per_fte * exact_fte * on_duty - protected / rules.hours_per_slot
+    slots = rules.slots_per_week_per_fte * exact_fte
+    # Most weeks have no leave and no protected time: skip the exact arithmetic for them.
+    if leave:
+        slots *= 1 - leave / rules.working_days_per_week
+    if protected:
+        slots -= protected / rules.hours_per_slot
     return max(slots, Fraction(0))
 
 
 def _demand(open_cases_by_type: Mapping[str | None, int], rules: CaseloadRules) -> Fraction:
-    total = Fraction(0)
+    units_by_type: Mapping[str, int] = rules._units  # type: ignore[attr-defined]
+    units = 0
     for case_type, count in open_cases_by_type.items():
         if count < 0:
             raise ValueError(f"open_cases_by_type[{case_type!r}] cannot be negative (got {count})")
-        total += rules.visits_for(case_type) * count
-    return total
+        code = rules.assessment_counts_as if case_type is None else case_type
+        if code not in units_by_type:
+            rules.visits_for(case_type)  # raises, naming the unconfigured type
+        units += units_by_type[code] * count
+    return Fraction(units, rules._denominator)  # type: ignore[attr-defined]
 
 
 def weekly_capacity(
@@ -216,9 +236,10 @@ def assess_worker(
     protected_hours: Number = 0,
 ) -> CaseloadFlags:
     """Flag a worker holding more than 18 x FTE cases or needing more visits than capacity."""
-    capacity = _capacity(fte, rules, leave_days_in_week, protected_hours)
+    exact_fte = _fte(fte)
+    capacity = _capacity_of(exact_fte, rules, leave_days_in_week, protected_hours)
     demand = _demand(open_cases_by_type, rules)
-    limit = rules.caseload_per_fte * _fte(fte)
+    limit = rules.caseload_per_fte * exact_fte
     open_cases = sum(open_cases_by_type.values())
     return CaseloadFlags(
         capacity_slots=float(capacity),

@@ -8,6 +8,7 @@ queries, so a team or district page costs the same whatever its size.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -105,6 +106,25 @@ def leave_days_equivalent(
     return Decimal(absent_days * days_per_week) / Decimal(working_days)
 
 
+@functools.lru_cache(maxsize=4096)
+def _assess(
+    fte: Decimal,
+    by_type: tuple[tuple[str | None, int], ...],
+    leave_days: Decimal | int,
+    protected_hours: Decimal,
+    rules: CaseloadRules,
+) -> CaseloadFlags:
+    """assess_worker, remembered: many workers share an FTE, protected time and
+    caseload, and a page or a recommendation assesses hundreds at once."""
+    return assess_worker(
+        fte,
+        open_cases_by_type=dict(by_type),
+        rules=rules,
+        leave_days_in_week=leave_days,
+        protected_hours=protected_hours,
+    )
+
+
 def _staff(workers: QuerySet | Iterable[StaffMember]) -> list[StaffMember]:
     if isinstance(workers, QuerySet):
         ids: object = workers.order_by().values("pk")
@@ -173,14 +193,12 @@ def worker_loads(
         absent_days = sum(
             1 for day in week_days if any(a.start_date <= day <= a.end_date for a in away)
         )
-        flags = assess_worker(
+        flags = _assess(
             member.fte,
-            open_cases_by_type=by_type,
-            rules=rules,
-            leave_days_in_week=leave_days_equivalent(
-                absent_days, len(week_days), rules.working_days_per_week
-            ),
-            protected_hours=member.protected_hours,
+            tuple(sorted(by_type.items(), key=lambda item: item[0] or "")),
+            leave_days_equivalent(absent_days, len(week_days), rules.working_days_per_week),
+            member.protected_hours,
+            rules,
         )
         loads[member.pk] = WorkerLoad(
             staff_id=member.pk,
