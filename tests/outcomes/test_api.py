@@ -135,3 +135,21 @@ def test_cohort_api_queries_do_not_grow_with_cases(client, world, data, path, pa
     small = _queries(client, f"{API}{path}", params)
     _more_cases(world, 6)
     assert _queries(client, f"{API}{path}", params) == small
+
+
+def test_star_breakdown_api(client, world, data):
+    body = _get(client, world.head, f"{API}/cohort/star/breakdown", {"by": "district"}).json()
+    assert [row["label"] for row in body["rows"]] == ["Lancaster", "Preston"]
+    preston = body["rows"][1]
+    assert preston["improving"][body["areas"].index("routines")] == 2
+    assert preston["families_url"].endswith(f"district={world.district.pk}&figure=families")
+    response = _get(client, world.head, f"{API}/cohort/star/breakdown", {"by": "colour"})
+    assert response.status_code == 422
+
+
+def test_star_breakdown_api_queries_do_not_grow_with_cases(client, world, data):
+    client.force_login(world.head)
+    path, params = f"{API}/cohort/star/breakdown", {"by": "locality"}
+    small = _queries(client, path, params)
+    _more_cases(world, 6)
+    assert _queries(client, path, params) == small

@@ -218,3 +218,30 @@ def test_framework_maps_outcomes_to_marmot_tfu_star_areas_and_programmes(world, 
     assert framework[1].tfu_numbers == "1, 3, 5"
     assert framework[1].star_areas == ["Boundaries (Family Star)"]
     assert framework[2].star_areas == ["Routines (Family Star)", "Progress (Family Star)"]
+
+
+def test_star_breakdown_by_district_counts_families_once_in_each(world, data):
+    breakdown = selectors.cohort_star_breakdown(
+        user=world.head, filters=CohortFilters(), by=selectors.BreakdownBy.DISTRICT
+    )
+    codes = [code for code, _, _ in breakdown.star.areas]
+    lancaster, preston = breakdown.rows
+    assert (lancaster.label, lancaster.families, lancaster.measured) == ("Lancaster", 1, 0)
+    assert set(lancaster.improving_shares) == {None}
+    assert (preston.label, preston.families, preston.measured) == ("Preston", 3, 2)
+    assert preston.improving[codes.index("routines")] == 2
+    assert preston.improving_shares[codes.index("boundaries")] == pytest.approx(0.5)
+    assert preston.mean_distances[codes.index("routines")] == pytest.approx(3.0)
+    assert preston.filters.district_id == world.district.pk
+
+
+def test_star_breakdown_by_target_group(world, data):
+    breakdown = selectors.cohort_star_breakdown(
+        user=world.head, filters=CohortFilters(), by=selectors.BreakdownBy.TARGET_GROUP
+    )
+    codes = [code for code, _, _ in breakdown.star.areas]
+    neglect, workless = breakdown.rows
+    assert (neglect.label, neglect.families, neglect.measured) == ("Experiencing neglect", 3, 1)
+    assert neglect.improving_shares[codes.index("boundaries")] == pytest.approx(0.0)
+    assert (workless.label, workless.families, workless.measured) == ("Workless", 1, 1)
+    assert workless.improving[codes.index("boundaries")] == 1

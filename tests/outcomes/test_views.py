@@ -163,3 +163,20 @@ def test_the_case_page_links_to_its_outcomes_and_star_chart(client, world, data)
     client.force_login(world.key_worker)
     page = client.get(reverse("cases:detail", args=[data.a.pk])).content.decode()
     assert reverse("outcomes:case", args=[data.a.pk]) in page
+
+
+def test_star_page_compares_districts_side_by_side_with_links(client, world, data):
+    client.force_login(world.head)
+    response = client.get(reverse("outcomes:star"), {"breakdown": "district"})
+    page = response.content.decode()
+    assert 'id="star-breakdown"' in page
+    assert f"district={world.district.pk}&amp;figure=improving-routines" in page
+    assert " style=" not in page
+
+
+def test_star_breakdown_page_queries_do_not_grow_with_cases(client, world, data):
+    client.force_login(world.head)
+    params = {"breakdown": "target_group"}
+    small = _queries(client, reverse("outcomes:star"), params)
+    _more_cases(world, 6)
+    assert _queries(client, reverse("outcomes:star"), params) == small

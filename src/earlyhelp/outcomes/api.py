@@ -316,6 +316,62 @@ def cohort_star(request, query: Query[CohortQuery]):
     )
 
 
+class BreakdownRowOut(Schema):
+    group_id: int
+    label: str
+    families: int
+    measured: int
+    improving: list[int] = Field(description="Families improving, per area in `areas` order")
+    improving_shares: list[float | None]
+    mean_distances_travelled: list[float | None]
+    families_url: str
+
+
+class StarBreakdownOut(Schema):
+    by: str
+    star_code: str | None
+    areas: list[str] = Field(description="Star area codes, in the Star's order")
+    rows: list[BreakdownRowOut]
+
+
+@router.get(
+    "/cohort/star/breakdown",
+    response=StarBreakdownOut,
+    summary="A cohort's Star distance travelled, group by group",
+)
+def cohort_star_breakdown(
+    request,
+    query: Query[CohortQuery],
+    by: selectors.BreakdownBy = Query(  # noqa: B008 - how django-ninja declares a query parameter
+        ..., description="locality, district, team, target_group or case_type"
+    ),
+):
+    """Per group of the cohort, each family counted once per group: the families
+    measured, and per Star area the families improving, their share and the mean
+    distance travelled."""
+    _require(request)
+    filters = _filters(query, with_star=True)
+    breakdown = selectors.cohort_star_breakdown(user=request.auth, filters=filters, by=by)
+    return StarBreakdownOut(
+        by=by.value,
+        star_code=breakdown.star.code if breakdown.star else None,
+        areas=[code for code, _, _ in breakdown.star.areas] if breakdown.star else [],
+        rows=[
+            BreakdownRowOut(
+                group_id=row.group_id,
+                label=row.label,
+                families=row.families,
+                measured=row.measured,
+                improving=row.improving,
+                improving_shares=row.improving_shares,
+                mean_distances_travelled=row.mean_distances,
+                families_url=selectors.figure_url(CASES_URL, row.filters, "families"),
+            )
+            for row in breakdown.rows
+        ],
+    )
+
+
 def _case_item(case) -> CaseBehindOut:
     return CaseBehindOut(
         id=case.pk,

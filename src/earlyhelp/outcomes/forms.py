@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from earlyhelp.configuration.models import CaseType, District, Locality, OutcomesStar, TargetGroup
-from earlyhelp.outcomes.selectors import CohortFilters, PeriodBasis
+from earlyhelp.outcomes.selectors import BreakdownBy, CohortFilters, PeriodBasis
 from earlyhelp.workforce.models import Team
 
 PERIOD_CHOICES = [
@@ -52,10 +52,22 @@ class CohortFilterForm(forms.Form):
         empty_label="The default Star",
     )
 
+    breakdown = forms.ChoiceField(
+        label="Compare side by side by",
+        choices=[("", "No comparison")] + [(b.value, b.label) for b in BreakdownBy],
+        required=False,
+    )
+
     def __init__(self, *args, with_star: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not with_star:
             del self.fields["star"]
+            del self.fields["breakdown"]
+
+    def breakdown_by(self) -> BreakdownBy | None:
+        """The comparison asked for, if any (after validation)."""
+        value = self.cleaned_data.get("breakdown") if self.is_valid() else None
+        return BreakdownBy(value) if value else None
 
     def clean(self):
         data = super().clean()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 from urllib.parse import urlencode
@@ -551,20 +551,14 @@ class CohortStar:
     case_ids: dict[str, list[int]] = field(repr=False, default_factory=dict)
 
 
-def cohort_star(*, user, filters: CohortFilters) -> CohortStar:
-    """Per Star area over the cohort: the share of families improving and declining and
-    the mean distance travelled (latest reading minus baseline)."""
-    cases = cohort_cases(user=user, filters=filters)
-    scales = star_scales()
-    star_id = filters.star_id if filters.star_id in scales else _default_star_id(scales)
-    scale = scales.get(star_id) if star_id is not None else None
-    family_case_ids = rules.latest_case_per_family(
-        cases.values_list("pk", "family_id", "allocated_at")
-    )
-    readings = _readings_by_case(cases.values("pk"), star_id=star_id)
+def _star_pairs(
+    case_ids: Iterable[int], readings: dict[int, list[rules.Reading]], star_id: int | None
+) -> tuple[list[int], dict[int, tuple[dict, dict]]]:
+    """Of the cases, those with a baseline of the Star, and for those with a later
+    reading too, the (baseline, latest) scores."""
     pairs: dict[int, tuple[dict, dict]] = {}
     with_baseline: list[int] = []
-    for case_id in family_case_ids:
+    for case_id in case_ids:
         own = [r for r in readings.get(case_id, []) if r.star_id == star_id]
         baseline, latest = rules.baseline_and_latest(own)
         if baseline is None:
@@ -572,6 +566,25 @@ def cohort_star(*, user, filters: CohortFilters) -> CohortStar:
         with_baseline.append(case_id)
         if latest is not None:
             pairs[case_id] = (dict(baseline.scores), dict(latest.scores))
+    return with_baseline, pairs
+
+
+def _chosen_star(filters: CohortFilters) -> tuple[int | None, StarScale | None]:
+    scales = star_scales()
+    star_id = filters.star_id if filters.star_id in scales else _default_star_id(scales)
+    return star_id, (scales.get(star_id) if star_id is not None else None)
+
+
+def cohort_star(*, user, filters: CohortFilters) -> CohortStar:
+    """Per Star area over the cohort: the share of families improving and declining and
+    the mean distance travelled (latest reading minus baseline)."""
+    cases = cohort_cases(user=user, filters=filters)
+    star_id, scale = _chosen_star(filters)
+    family_case_ids = rules.latest_case_per_family(
+        cases.values_list("pk", "family_id", "allocated_at")
+    )
+    readings = _readings_by_case(cases.values("pk"), star_id=star_id)
+    with_baseline, pairs = _star_pairs(family_case_ids, readings, star_id)
     areas = scale.areas if scale else []
     tallies = rules.tally_star(pairs, [code for code, _, _ in areas])
     ids: dict[str, list[int]] = {
@@ -608,6 +621,87 @@ def cohort_star(*, user, filters: CohortFilters) -> CohortStar:
         rows=rows,
         case_ids=ids,
     )
+
+
+class BreakdownBy(StrEnum):
+    LOCALITY = "locality", "Locality"
+    DISTRICT = "district", "District"
+    TEAM = "team", "Team"
+    TARGET_GROUP = "target_group", "Target group"
+    CASE_TYPE = "case_type", "Case type"
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
+# For each breakdown: the case's group id and name, and the filter that selects a group.
+_BREAKDOWN_FIELDS = {
+    BreakdownBy.LOCALITY: ("team__district__locality_id", "team__district__locality__name"),
+    BreakdownBy.DISTRICT: ("team__district_id", "team__district__name"),
+    BreakdownBy.TEAM: ("team_id", "team__name"),
+    BreakdownBy.TARGET_GROUP: ("request__target_groups", "request__target_groups__name"),
+    BreakdownBy.CASE_TYPE: ("case_type_id", "case_type__code"),
+}
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    group_id: int
+    label: str
+    filters: CohortFilters  # the cohort's filters narrowed to this group
+    families: int
+    measured: int
+    improving: list[int]  # per area, in the Star's order
+    improving_shares: list[float | None]
+    mean_distances: list[float | None]
+
+
+@dataclass(frozen=True)
+class StarBreakdown:
+    """The cohort's Star distance travelled side by side for each group (locality,
+    district, team, target group or case type), each family counted once per group."""
+
+    by: BreakdownBy
+    star: StarScale | None
+    rows: list[BreakdownRow]
+
+
+def cohort_star_breakdown(*, user, filters: CohortFilters, by: BreakdownBy) -> StarBreakdown:
+    """For each group of the cohort: the families measured and, per Star area, the
+    families improving, their share and the mean distance travelled. A case with several
+    target groups counts in each."""
+    cases = cohort_cases(user=user, filters=filters)
+    star_id, scale = _chosen_star(filters)
+    id_field, label_field = _BREAKDOWN_FIELDS[by]
+    groups: dict[int, tuple[str, list]] = {}
+    for pk, family_id, allocated_at, group_id, label in cases.values_list(
+        "pk", "family_id", "allocated_at", id_field, label_field
+    ):
+        if group_id is not None:
+            groups.setdefault(group_id, (label, []))[1].append((pk, family_id, allocated_at))
+    readings = _readings_by_case(cases.values("pk"), star_id=star_id)
+    codes = [code for code, _, _ in (scale.areas if scale else [])]
+    rows = []
+    for group_id, (label, members) in sorted(groups.items(), key=lambda g: (g[1][0], g[0])):
+        family_case_ids = rules.latest_case_per_family(members)
+        _, pairs = _star_pairs(family_case_ids, readings, star_id)
+        tallies = rules.tally_star(pairs, codes)
+        rows.append(
+            BreakdownRow(
+                group_id=group_id,
+                label=str(label),
+                filters=replace(filters, **{f"{by.value}_id": group_id}),
+                families=len(family_case_ids),
+                measured=len(pairs),
+                improving=[len(tallies[c].improving) for c in codes],
+                improving_shares=[tallies[c].improving_share for c in codes],
+                mean_distances=[tallies[c].mean_distance for c in codes],
+            )
+        )
+    return StarBreakdown(by=by, star=scale, rows=rows)
 
 
 # ---------------------------------------------------------------- the cases behind a figure

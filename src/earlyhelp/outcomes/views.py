@@ -152,6 +152,32 @@ def star(request: HttpRequest) -> HttpResponse:
                 decimals=2,
             ),
         }
+        by = form.breakdown_by() if form.is_bound else None
+        if by is not None:
+            breakdown = selectors.cohort_star_breakdown(user=request.user, filters=filters, by=by)
+            codes = [(c, n) for c, n, _ in breakdown.star.areas] if breakdown.star else []
+            context["breakdown"] = {
+                "by": by,
+                "areas": [name for _, name, _ in breakdown.star.areas] if breakdown.star else [],
+                "rows": [
+                    {
+                        "row": row,
+                        "families_url": _link(row.filters, "families"),
+                        "cells": [
+                            {
+                                "area": name,
+                                "count": count,
+                                "share": percent(share),
+                                "url": _link(row.filters, f"improving-{code}"),
+                            }
+                            for (code, name), count, share in zip(
+                                codes, row.improving, row.improving_shares, strict=True
+                            )
+                        ],
+                    }
+                    for row in breakdown.rows
+                ],
+            }
     return render(request, "outcomes/star.html", context)
 
 
