@@ -199,3 +199,27 @@ def test_the_sessions_api_lists_sessions_of_one_district(ow):
     assert (here["count"], there["count"]) == (1, 0)
     assert areas[0]["area"] == "Moor Park"
     assert areas[0]["contacts"] == 9
+
+
+def test_dates_outside_the_services_years_are_a_422_problem(ow):
+    client = client_for(ow.world.head)
+
+    rota = client.get("/api/v1/talkzone/rota?week=9999-12-31")
+    sessions = client.get("/api/v1/outreach/sessions?since=0001-01-01")
+    backwards = client.get("/api/v1/outreach/reach?since=2026-03-01&until=2026-02-01")
+
+    assert [rota.status_code, sessions.status_code, backwards.status_code] == [422, 422, 422]
+    assert rota.json()["errors"][0]["field"] == "week"
+    assert backwards.json()["errors"][0]["field"] == "until"
+
+
+def test_the_rota_without_configured_opening_hours_is_a_409_problem(ow):
+    from earlyhelp.outreach.models import OpeningWindow
+
+    OpeningWindow.objects.all().delete()
+
+    response = client_for(ow.world.head).get("/api/v1/talkzone/rota")
+
+    assert response.status_code == 409
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["rule"] == "outreach_lists_not_loaded"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
@@ -29,9 +29,27 @@ def _require(request, permission: str, object_type: str) -> None:
         raise PermissionDenied("Your role cannot do this.")
 
 
+def _check_dates(**dates: dt.date | None) -> None:
+    """Refuse dates outside the years the service can have records for."""
+    errors = {
+        name: [
+            f"Give a date from {selectors.EARLIEST_DATE:%d %B %Y} to "
+            f"{selectors.LATEST_DATE:%d %B %Y}"
+        ]
+        for name, value in dates.items()
+        if value is not None and not selectors.date_in_range(value)
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def _period(since: dt.date | None, until: dt.date | None, days: int) -> tuple[dt.date, dt.date]:
+    _check_dates(since=since, until=until)
     until = until or timezone.localdate()
-    return since or until - dt.timedelta(days=days - 1), until
+    since = since or until - dt.timedelta(days=days - 1)
+    if until < since:
+        raise ValidationError({"until": ["The end of the period must be on or after its start"]})
+    return since, until
 
 
 # ---------------------------------------------------------------- outreach sessions
@@ -268,10 +286,6 @@ def reach(
     Talkzone (the last 90 days by default); a person reached several ways counts once."""
     _require(request, "outreach.view_reach", "outreach.reach")
     since, until = _period(since, until, 90)
-    if until < since:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"until": ["The end of the period must be on or after its start"]})
     return _reach_out(reach_report(since=since, until=until, district_id=district_id))
 
 
@@ -462,6 +476,7 @@ def rota(request, week: dt.date | None = None):
     """The rota of the week containing `week` (this week by default) and every opening
     hour with the number of workers on for all of it; `covered` is false for a gap."""
     _require(request, "outreach.view_talkzoneshift", "outreach.talkzoneshift")
+    _check_dates(week=week)
     rota_week = selectors.rota_week(week_of=week or timezone.localdate())
     return {
         "week_start": rota_week.week_start,

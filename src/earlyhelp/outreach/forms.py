@@ -297,7 +297,15 @@ class PeriodForm(forms.Form):
         self.default_days = default_days
 
     def clean(self):
+        from earlyhelp.outreach.selectors import EARLIEST_DATE, LATEST_DATE, date_in_range
+
         cleaned = super().clean()
+        for name in ("since", "until"):
+            value = cleaned.get(name)
+            if value is not None and not date_in_range(value):
+                self.add_error(
+                    name, f"Enter a date from {EARLIEST_DATE.year} to {LATEST_DATE.year}"
+                )
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
             self.add_error("until", "The end of the period must be on or after its start")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from earlyhelp.audit.services import record_denied, record_view
 from earlyhelp.configuration.models import District
+from earlyhelp.core.errors import DomainError
 from earlyhelp.domain.opening_hours import (
     HourCoverage,
     Interval,
@@ -36,8 +37,24 @@ from earlyhelp.outreach.rules import people_visible_to
 from earlyhelp.workforce.models import StaffMember
 
 
-class OutreachListsNotLoaded(ImproperlyConfigured):
+class OutreachListsNotLoaded(DomainError):
     """The outreach lists (and Talkzone's opening hours) are not loaded yet."""
+
+    # 409 rather than 503: the service is up; its configuration is missing a part that a
+    # system administrator loads (manage.py load_outreach_lists).
+    status = 409
+    title = "Not configured yet"
+    rule = "outreach_lists_not_loaded"
+
+
+# Dates a period or a rota week may be asked for: beyond them, a date is a typing error
+# (and date arithmetic near year 1 or 9999 would overflow).
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+def date_in_range(day: dt.date) -> bool:
+    return EARLIEST_DATE <= day <= LATEST_DATE
 
 
 # ---------------------------------------------------------------- configuration

@@ -307,9 +307,10 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 def _week_of(request: HttpRequest) -> dt.date:
     try:
-        return dt.date.fromisoformat(request.GET.get("week", ""))
+        week = dt.date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
         return timezone.localdate()
+    return week if selectors.date_in_range(week) else timezone.localdate()
 
 
 def _rota_page(request: HttpRequest, form: ShiftForm | None, week_of: dt.date) -> HttpResponse:
