@@ -34,6 +34,8 @@ from earlyhelp.outreach.models import (
     TalkzoneTopic,
 )
 from earlyhelp.outreach.rules import people_visible_to
+from earlyhelp.people.models import Person
+from earlyhelp.people.rules import families_visible_to
 from earlyhelp.workforce.models import StaffMember
 
 
@@ -108,9 +110,38 @@ def talkzone_workers() -> QuerySet[StaffMember]:
     ).select_related("user")
 
 
+# Outreach, detached work and Talkzone are for young people: the pickers offer the young
+# people of 11 to 25 (the upper age with SEND) in families the user may see.
+YOUNGEST_OFFERED = 11
+
+
 def nameable_people(*, user) -> QuerySet:
-    """The people a user may name on a session or contact, by name."""
-    return people_visible_to(user).order_by("last_name", "first_name", "pk")
+    """The young people a user may name on a session or contact (a picker's choices)."""
+    from earlyhelp.domain.people import OLDEST_YOUNG_PERSON_WITH_SEND
+    from earlyhelp.people.models import Family, Relationship
+
+    today = timezone.localdate()
+    # The visible families first, in one query of their own: the access rule's joins up
+    # the line-management chain are then not repeated for every person.
+    family_ids = list(Family.objects.filter(families_visible_to(user)).values_list("pk", flat=True))
+    return (
+        Person.objects.filter(
+            merged_into__isnull=True,
+            memberships__family_id__in=family_ids,
+            memberships__relationship=Relationship.CHILD,
+            date_of_birth__lte=_years_before(today, YOUNGEST_OFFERED),
+            date_of_birth__gt=_years_before(today, OLDEST_YOUNG_PERSON_WITH_SEND + 1),
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 # ---------------------------------------------------------------- outreach sessions
