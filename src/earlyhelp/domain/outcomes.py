@@ -9,6 +9,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 ACHIEVED = "achieved"  # the plan action status that counts an outcome achieved
 
@@ -30,7 +31,7 @@ class Reading:
     """One Outcomes Star reading: when, at which point, and the score of each area."""
 
     kind: str
-    taken_on: dt.date
+    taken_on: dt.date | str  # a date, or the date as ISO text (which sorts the same)
     scores: Mapping[str, int]
     star_id: int | None = None
     order: int = 0  # the record's id: ties on one day go to the one recorded later
@@ -184,10 +185,10 @@ def tally_outcomes(
     return tallies
 
 
-def latest_case_per_family(cases: Iterable[tuple[int, int, object]]) -> list[int]:
+def latest_case_per_family(cases: Iterable[tuple[int, int, Any]]) -> list[int]:
     """Families counted once: of (case id, family id, sort key) the case with the latest
     sort key (then the highest id) for each family, in case id order."""
-    best: dict[int, tuple[object, int]] = {}
+    best: dict[int, tuple[Any, int]] = {}
     for case_id, family_id, key in cases:
         current = best.get(family_id)
         if current is None or (key, case_id) > current:

@@ -18,7 +18,8 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import CharField, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from earlyhelp.audit.services import record_denied, record_view
@@ -232,7 +233,10 @@ def _readings_by_case(case_ids_query, star_id: int | None = None) -> dict[int, l
     query = StarReading.objects.filter(case_id__in=case_ids_query)
     if star_id is not None:
         query = query.filter(star_id=star_id)
-    rows = query.values_list("case_id", "kind", "taken_on", "scores", "star_id", "pk")
+    # The day as ISO text: it sorts as the date does, and skips parsing thousands of dates.
+    rows = query.annotate(day=Cast("taken_on", output_field=CharField())).values_list(
+        "case_id", "kind", "day", "scores", "star_id", "pk"
+    )
     for case_id, kind, taken_on, scores, star_id, pk in rows:
         readings[case_id].append(
             rules.Reading(
@@ -482,9 +486,11 @@ def _cohort_outcome_ids(cases: QuerySet[Case]) -> tuple[list[int], dict[int, rul
     scales = star_scales()
     readings = _readings_by_case(ids_query)
     actions = _actions_by_case(ids_query)
+    # A case with neither a plan action nor a Star reading targets nothing.
     results = {
         case_id: _results_for(readings.get(case_id, []), actions.get(case_id, []), scales, numbers)
         for case_id in case_ids
+        if case_id in readings or case_id in actions
     }
     return case_ids, rules.tally_outcomes(results, numbers)
 
@@ -581,7 +587,10 @@ def cohort_star(*, user, filters: CohortFilters) -> CohortStar:
     cases = cohort_cases(user=user, filters=filters)
     star_id, scale = _chosen_star(filters)
     family_case_ids = rules.latest_case_per_family(
-        cases.values_list("pk", "family_id", "allocated_at")
+        (pk, family_id, position)
+        for position, (pk, family_id) in enumerate(
+            cases.order_by("family_id", "allocated_at", "pk").values_list("pk", "family_id")
+        )
     )
     readings = _readings_by_case(cases.values("pk"), star_id=star_id)
     with_baseline, pairs = _star_pairs(family_case_ids, readings, star_id)
@@ -677,11 +686,13 @@ def cohort_star_breakdown(*, user, filters: CohortFilters, by: BreakdownBy) -> S
     star_id, scale = _chosen_star(filters)
     id_field, label_field = _BREAKDOWN_FIELDS[by]
     groups: dict[int, tuple[str, list]] = {}
-    for pk, family_id, allocated_at, group_id, label in cases.values_list(
-        "pk", "family_id", "allocated_at", id_field, label_field
-    ):
+    # In allocation order, so a row's position tells which of a family's cases is latest.
+    rows = cases.order_by("family_id", "allocated_at", "pk").values_list(
+        "pk", "family_id", id_field, label_field
+    )
+    for position, (pk, family_id, group_id, label) in enumerate(rows):
         if group_id is not None:
-            groups.setdefault(group_id, (label, []))[1].append((pk, family_id, allocated_at))
+            groups.setdefault(group_id, (label, []))[1].append((pk, family_id, position))
     readings = _readings_by_case(cases.values("pk"), star_id=star_id)
     codes = [code for code, _, _ in (scale.areas if scale else [])]
     rows = []
