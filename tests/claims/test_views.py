@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from earlyhelp.audit.models import AuditEvent, Kind
-from earlyhelp.claims import services
+from earlyhelp.claims import selectors, services
 from earlyhelp.claims.models import Attachment, Claim, NeedProgress
 from earlyhelp.configuration.models import TfuCriterion
 from tests.casework import open_case
@@ -238,6 +238,14 @@ def test_claims_pages_queries_do_not_grow_with_the_families(client, world, frame
             case = open_case(world)
             case.assessment.tfu_criteria.set(TfuCriterion.objects.filter(number__in=[1, 2]))
             sustain(attach(world, attached_on=today() - dt.timedelta(days=300)))
+            claimed = attach(world, attached_on=today() - dt.timedelta(days=300))
+            sustain(claimed)
+            services.make_claim(
+                actor=world.head,
+                attachment_id=claimed.pk,
+                window_start=selectors.default_window()[0],
+                window_end=today(),
+            )
             case = open_case(world)
             case.assessment.tfu_criteria.set(TfuCriterion.objects.filter(number__in=[2, 6]))
 

@@ -186,6 +186,16 @@ class CandidateOut(Schema):
     suggested_needs: list[str]
 
 
+class DueNeedOut(Schema):
+    code: str
+    title: str
+    headline: str
+    identified_evidence: str
+    progress_on: dt.date | None
+    sustained_on: dt.date | None
+    evidence: list[str] = Field(description="The progress's and the sustained record's")
+
+
 class DueOut(Schema):
     attachment_id: int
     family_id: int
@@ -193,7 +203,7 @@ class DueOut(Schema):
     case_urn: str
     route: str
     due_on: dt.date
-    needs: list[NeedStandingOut]
+    needs: list[DueNeedOut]
 
 
 class ReportOut(Schema):
@@ -361,7 +371,20 @@ def _due_out(row: selectors.AttachmentRow) -> DueOut:
         case_urn=row.attachment.case.urn,
         route=row.assessment.route,
         due_on=row.assessment.due_on,
-        needs=_needs_out(row.attachment, row.assessment),
+        needs=[
+            DueNeedOut(
+                code=identified.need.code,
+                title=identified.need.title,
+                headline=identified.need.headline_title,
+                identified_evidence=identified.evidence,
+                progress_on=outcome.progress_on,
+                sustained_on=outcome.sustained_on,
+                evidence=list(outcome.evidence),
+            )
+            for identified, outcome in zip(
+                row.attachment.needs.all(), row.assessment.needs, strict=True
+            )
+        ],
     )
 
 

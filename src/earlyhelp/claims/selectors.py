@@ -355,8 +355,15 @@ def attachment_rows(
 
 
 def rows_for(found: list[Standing]) -> list[AttachmentRow]:
-    """The attachments (with their records) behind some standings, in their order."""
-    by_id = {a.pk: a for a in _attachments().filter(pk__in=[s.attachment_id for s in found])}
+    """The attachments behind some standings, in their order, with what a list row or
+    a report line shows (the family, its place, the case and the needs identified; the
+    progress and its evidence are in the standing's assessment)."""
+    attachments = (
+        Attachment.objects.filter(pk__in=[s.attachment_id for s in found])
+        .select_related("family__district__locality", "case__team", "framework")
+        .prefetch_related(Prefetch("needs", queryset=IdentifiedNeed.objects.select_related("need")))
+    )
+    by_id = {a.pk: a for a in attachments}
     return [AttachmentRow(by_id[s.attachment_id], s.assessment, s.state) for s in found]
 
 
@@ -470,7 +477,11 @@ def claims_made(
     """Claims made (by the day they were made) for families the user may see."""
     visible = Family.objects.filter(families_visible_to(user)).values("pk")
     claims = Claim.objects.filter(framework=framework, family__in=visible).select_related(
-        "family", "claimed_by", "attachment"
+        "family",
+        "claimed_by",
+        "framework",
+        "attachment__case__team",
+        "attachment__family__district__locality",
     )
     if start is not None:
         claims = claims.filter(claimed_at__date__gte=start)
