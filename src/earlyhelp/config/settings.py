@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "earlyhelp.centres",
     "earlyhelp.outcomes",
     "earlyhelp.claims",
+    "earlyhelp.reporting",
+    "earlyhelp.county",
 ]
 
 MIDDLEWARE = [

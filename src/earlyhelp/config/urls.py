@@ -24,6 +24,7 @@ urlpatterns = [
     path("planning/", include("earlyhelp.planning.urls")),
     path("claims/", include("earlyhelp.claims.urls")),
     path("outcomes/", include("earlyhelp.outcomes.urls")),
+    path("reports/", include("earlyhelp.reporting.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path(
