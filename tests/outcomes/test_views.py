@@ -180,3 +180,19 @@ def test_star_breakdown_page_queries_do_not_grow_with_cases(client, world, data)
     small = _queries(client, reverse("outcomes:star"), params)
     _more_cases(world, 6)
     assert _queries(client, reverse("outcomes:star"), params) == small
+
+
+def test_cases_list_with_bad_filters_explains_them(client, world, data):
+    client.force_login(world.head)
+    response = client.get(
+        reverse("outcomes:cases"),
+        {
+            "figure": "cases",
+            "locality": world.other_district.locality_id,
+            "district": world.district.pk,
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Choose a district in the locality chosen, or no locality" in page
+    assert "govuk-error-summary" in page
