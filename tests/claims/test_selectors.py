@@ -146,3 +146,25 @@ def test_with_no_framework_loaded_there_are_no_rows(world):
     result = selectors.programme_progress(user=world.head)
     assert result.framework is None
     assert result.rows == []
+
+
+def test_the_families_behind_a_figure_are_listed_by_place(client, world, county):
+    client.force_login(world.head)
+    index = client.get("/claims/").content.decode()
+    north = world.other_district.locality
+    link = f"/claims/families/?framework=troubled-families-phase-2&amp;locality={north.code}"
+    assert f'href="{link}"' in index
+    html = client.get(link.replace("&amp;", "&")).content.decode()
+    assert "Attached families in North" in html
+    assert f'href="/claims/families/{county["f"].pk}/"' in html
+    assert f'href="/claims/families/{county["a"].pk}/"' not in html
+    claimable = client.get(
+        f"/claims/families/?team={world.team.pk}&state=claimable"
+    ).content.decode()
+    assert f'href="/claims/families/{county["a"].pk}/"' in claimable
+    assert f'href="/claims/families/{county["b"].pk}/"' not in claimable
+    assert client.get("/claims/families/?district=nowhere").status_code == 404
+    found = selectors.attachment_rows(
+        user=world.head, framework=county["a"].framework, district_id=world.other_district.pk
+    )
+    assert [s.attachment_id for s in found] == [county["f"].pk]

@@ -402,15 +402,25 @@ def list_attachments(
     request,
     framework: str | None = None,
     state: str | None = Query(None, description="identified, progress, claimable or claimed"),
+    locality_id: int | None = None,
+    district_id: int | None = None,
+    team_id: int | None = None,
     page: int = 1,
 ):
     """The framework's attached families that you may see, with where each stands
-    today. Managers and the head of service."""
+    today, optionally in one state and one locality, district (the family's) or team
+    (the case's): the families behind a programme progress figure. Managers and the
+    head of service."""
     _require_claims_pages(request)
     if state is not None and state not in selectors.STATE_LABELS:
         raise ValidationError({"state": ["Choose identified, progress, claimable or claimed"]})
     found = selectors.attachment_rows(
-        user=request.auth, framework=_framework(framework), state=state
+        user=request.auth,
+        framework=_framework(framework),
+        state=state,
+        locality_id=locality_id,
+        district_id=district_id,
+        team_id=team_id,
     )
     result = paginate(found, page, lambda standing: standing)
     result["items"] = [_summary(row) for row in selectors.rows_for(result["items"])]

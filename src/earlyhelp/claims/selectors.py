@@ -106,12 +106,6 @@ def _visible(*, user, framework: ClaimFramework) -> QuerySet[Attachment]:
     return Attachment.objects.filter(framework=framework, family__in=visible)
 
 
-def attachments_visible_to(*, user, framework: ClaimFramework) -> QuerySet[Attachment]:
-    """The framework's attachments of families the user may see, newest first, with
-    everything a page about them shows."""
-    return _attachments().filter(pk__in=_visible(user=user, framework=framework).values("pk"))
-
-
 def assess(
     attachment: Attachment, *, as_of: dt.date, framework: rules.Framework | None = None
 ) -> rules.ClaimAssessment:
@@ -335,19 +329,46 @@ def standings(
     return result
 
 
+def _in_place(
+    attachments: QuerySet[Attachment],
+    *,
+    locality_id: int | None = None,
+    district_id: int | None = None,
+    team_id: int | None = None,
+) -> QuerySet[Attachment]:
+    """Attachments of families in a locality or district, or of cases of a team."""
+    if district_id is not None:
+        attachments = attachments.filter(family__district_id=district_id)
+    if locality_id is not None:
+        attachments = attachments.filter(family__district__locality_id=locality_id)
+    if team_id is not None:
+        attachments = attachments.filter(case__team_id=team_id)
+    return attachments
+
+
 def attachment_rows(
     *,
     user,
     framework: ClaimFramework,
     as_of: dt.date | None = None,
     state: str | None = None,
+    locality_id: int | None = None,
+    district_id: int | None = None,
+    team_id: int | None = None,
 ) -> list[Standing]:
     """Every attached family the user may see, assessed as of a date (today by
     default), newest attachment first, optionally only those in one state
-    (``STATE_LABELS``). ``rows_for`` loads the records of the ones a page shows."""
+    (``STATE_LABELS``) and in one locality, district (the family's) or team (the
+    case's): the families behind a ``programme_progress`` figure. ``rows_for`` loads the
+    records of the ones a page shows."""
     as_of = as_of or timezone.localdate()
     found = standings(
-        _visible(user=user, framework=framework),
+        _in_place(
+            _visible(user=user, framework=framework),
+            locality_id=locality_id,
+            district_id=district_id,
+            team_id=team_id,
+        ),
         framework=domain_framework(framework),
         as_of=as_of,
     )
@@ -579,13 +600,12 @@ def programme_progress(
     def figures(key: str, label: str) -> ProgressFigures:
         return groups.setdefault(key, ProgressFigures(key, label))
 
-    attachments = _visible(user=user, framework=framework).filter(attached_on__lte=end)
-    if district_id is not None:
-        attachments = attachments.filter(family__district_id=district_id)
-    if locality_id is not None:
-        attachments = attachments.filter(family__district__locality_id=locality_id)
-    if team_id is not None:
-        attachments = attachments.filter(case__team_id=team_id)
+    attachments = _in_place(
+        _visible(user=user, framework=framework).filter(attached_on__lte=end),
+        locality_id=locality_id,
+        district_id=district_id,
+        team_id=team_id,
+    )
     for standing in standings(attachments, framework=rule, as_of=end):
         if group_by == "team":
             key, label = str(standing.team[0]), standing.team[1]
@@ -632,23 +652,3 @@ def programme_progress(
         ):
             setattr(total, name, getattr(total, name) + getattr(row, name))
     return result
-
-
-def progress_by_need(rows: list[AttachmentRow]) -> list[dict]:
-    """For a list of assessed attachments, per need: identified, with progress,
-    sustained."""
-    counts: dict[str, dict] = defaultdict(
-        lambda: {"identified": 0, "progress": 0, "sustained": 0, "title": ""}
-    )
-    for row in rows:
-        for identified, outcome in zip(
-            row.attachment.needs.all(), row.assessment.needs, strict=True
-        ):
-            entry = counts[identified.need.code]
-            entry["title"] = identified.need.title
-            entry["identified"] += 1
-            if outcome.progress_on is not None:
-                entry["progress"] += 1
-            if outcome.sustained_on is not None:
-                entry["sustained"] += 1
-    return [{"code": code, **values} for code, values in counts.items()]

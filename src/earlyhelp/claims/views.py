@@ -32,7 +32,9 @@ from earlyhelp.claims.forms import (
     WindowForm,
 )
 from earlyhelp.claims.models import Attachment, ClaimFramework
+from earlyhelp.configuration.models import District, Locality
 from earlyhelp.domain.claims import ROUTE_LABELS
+from earlyhelp.workforce.models import Team
 
 PAGE_SIZE = 25
 
@@ -116,6 +118,26 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _place(request: HttpRequest) -> tuple[dict[str, int], str, tuple[str, str] | None]:
+    """The locality (code), district (code) or team (id) a list is narrowed to, from a
+    programme progress row: the selector's filter, its name and the parameter."""
+    for name, model, lookup in (
+        ("locality", Locality, "code"),
+        ("district", District, "code"),
+        ("team", Team, "pk"),
+    ):
+        value = request.GET.get(name)
+        if not value:
+            continue
+        if lookup == "pk" and not value.isdigit():
+            raise Http404("No such team.")
+        found = model.objects.filter(**{lookup: value}).first()
+        if found is None:
+            raise Http404(f"No such {name}.")
+        return {f"{name}_id": found.pk}, str(found), (name, value)
+    return {}, "", None
+
+
 @login_required
 def families(request: HttpRequest) -> HttpResponse:
     """The attached families the user may see, with where each stands today."""
@@ -126,13 +148,15 @@ def families(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state") or None
     if state not in selectors.STATE_LABELS:
         state = None
-    found = selectors.attachment_rows(user=request.user, framework=framework, state=state)
+    place, place_name, place_param = _place(request)
+    found = selectors.attachment_rows(user=request.user, framework=framework, state=state, **place)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = "&".join(
         part
         for part in (
             f"framework={framework.code}",
             f"state={state}" if state else "",
+            f"{place_param[0]}={place_param[1]}" if place_param else "",
         )
         if part
     )
@@ -146,6 +170,8 @@ def families(request: HttpRequest) -> HttpResponse:
             "state": state,
             "states": selectors.STATE_LABELS,
             "query": query,
+            "place_name": place_name,
+            "place_param": place_param,
         },
     )
 
