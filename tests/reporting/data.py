@@ -216,3 +216,32 @@ def build_reporting_data(world: World) -> ReportingData:
             register_taken_by=world.manager if taken else None,
         )
     return ReportingData(a=a, b=b, c=c, d=d, a0=a0, c0=c0, e=e)
+
+
+def build_more_cases(world: World, count: int) -> list[Case]:
+    """More cases allocated in the quarter, visited, reviewed and some closed, for the
+    query-count tests."""
+    l2a = CaseType.objects.get(code="L2A")
+    made = []
+    for n in range(count):
+        case = _case(world, received=D(2026, 5, 4 + n % 3), allocated=D(2026, 5, 12))
+        Case.objects.filter(pk=case.pk).update(
+            initial_visit_on=D(2026, 5, 14),
+            level="2",
+            case_type=l2a,
+            plan_started_on=D(2026, 5, 15),
+        )
+        Review.objects.create(
+            case=case,
+            held_on=D(2026, 6, 20),
+            progress={},
+            summary="Review",
+            outcome="continue",
+            recorded_by=world.key_worker,
+        )
+        if n % 2:
+            Case.objects.filter(pk=case.pk).update(
+                status="closed", closed_on=D(2026, 6, 25), closure_reason="signposted"
+            )
+        made.append(case)
+    return made
