@@ -722,16 +722,6 @@ class UnknownFigure(ValueError):
     """The figure named is not one of the cohort's."""
 
 
-def figure_names(*, outcome_numbers: Iterable[int], area_codes: Iterable[str]) -> list[str]:
-    """Every figure a cohort has a list of cases behind."""
-    names = ["cases", "families", "with-baseline", "measured"]
-    for n in outcome_numbers:
-        names += [f"targeted-{n}", f"achieved-{n}"]
-    for code in area_codes:
-        names += [f"measured-{code}", f"improving-{code}", f"declining-{code}"]
-    return names
-
-
 def case_ids_behind(*, user, filters: CohortFilters, figure: str) -> list[int]:
     """The ids of the cases a cohort figure counts (before the access filter)."""
     if figure == "cases" or figure.startswith(("targeted-", "achieved-")):
