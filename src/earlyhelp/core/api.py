@@ -198,6 +198,7 @@ def register_routers() -> None:
     from earlyhelp.people.api import router as people_router
     from earlyhelp.planning.api import router as planning_router
     from earlyhelp.referrals.api import router as referrals_router
+    from earlyhelp.reporting.api import router as reporting_router
     from earlyhelp.tasks.api import router as tasks_router
     from earlyhelp.workforce.api import router as workforce_router
 
@@ -216,6 +217,7 @@ def register_routers() -> None:
     api.add_router("/outreach", outreach_router)
     api.add_router("/talkzone", talkzone_router)
     api.add_router("/outcomes", outcomes_router)
+    api.add_router("/reporting", reporting_router)
 
 
 register_routers()
