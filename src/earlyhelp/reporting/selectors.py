@@ -30,6 +30,7 @@ from earlyhelp.configuration.selectors import service_calendar, service_timescal
 from earlyhelp.domain import performance as rules
 from earlyhelp.outcomes.selectors import CohortFilters, CohortOutcomes, cohort_outcomes
 from earlyhelp.outreach.selectors import contact_log
+from earlyhelp.people.rules import families_visible_to
 from earlyhelp.referrals.models import RequestForSupport, Route
 from earlyhelp.referrals.selectors import requests_for_user
 from earlyhelp.workforce.models import Team
@@ -431,17 +432,8 @@ def _community_figures(board: Dashboard, filters: DashboardFilters) -> None:
     board.talkzone_out_of_hours = contacts["outside"]
 
 
-def performance_dashboard(
-    *, user, filters: DashboardFilters, today: dt.date | None = None
-) -> Dashboard:
-    """Every figure of the performance dashboard for the place and period: requests
-    received, returned for consent and acknowledged; allocation and initial visit within
-    their working-day timescales; reviews on time; open cases by level and case type
-    against the configured profile; closures by reason; step-ups (escalations with a
-    referral to Children's Social Care) and step-downs (requests by the step-down route);
-    re-referrals within 12 months; group sessions delivered; Talkzone contacts in and out
-    of hours; outcomes and Troubled Families progress. A fixed number of queries."""
-    today = today or timezone.localdate()
+def _counted_records(filters: DashboardFilters, today: dt.date) -> Dashboard:
+    """The figures that count cases and requests (each with the ids behind it)."""
     timescales = service_timescales()
     board = Dashboard(
         filters=filters,
@@ -452,6 +444,20 @@ def performance_dashboard(
     _request_figures(board, filters)
     _timescale_figures(board, filters, today)
     _caseload_figures(board, filters)
+    return board
+
+
+def performance_dashboard(
+    *, user, filters: DashboardFilters, today: dt.date | None = None
+) -> Dashboard:
+    """Every figure of the performance dashboard for the place and period: requests
+    received, returned for consent and acknowledged; allocation and initial visit within
+    their working-day timescales; reviews on time; open cases by level and case type
+    against the configured profile; closures by reason; step-ups (escalations with a
+    referral to Children's Social Care) and step-downs (requests by the step-down route);
+    re-referrals within 12 months; group sessions delivered; Talkzone contacts in and out
+    of hours; outcomes and Troubled Families progress. A fixed number of queries."""
+    board = _counted_records(filters, today or timezone.localdate())
     _community_figures(board, filters)
     board.outcomes = cohort_outcomes(user=user, filters=filters.cohort())
     board.troubled_families = programme_progress(
@@ -483,10 +489,12 @@ class RecordsBehind:
     visible_ids: list[int]
 
 
-def records_behind(*, user, filters: DashboardFilters, figure: str) -> RecordsBehind:
+def records_behind(
+    *, user, filters: DashboardFilters, figure: str, today: dt.date | None = None
+) -> RecordsBehind:
     """The cases (or requests) a dashboard figure counted, narrowed to those the user may
     open, in id order."""
-    board = performance_dashboard(user=user, filters=filters)
+    board = _counted_records(filters, today or timezone.localdate())
     if figure not in board.behind:
         raise UnknownFigure(figure)
     kind, ids = board.behind[figure]
@@ -505,6 +513,8 @@ def visible_ids(*, user, kind: str, ids: list[int]) -> list[int]:
         return []
     wanted = set(ids)
     if kind == "cases":
+        if not families_visible_to(user):
+            return sorted(wanted)  # the user may see every family
         mine = cases_visible_to(user=user).values_list("pk", flat=True)
     else:
         mine = requests_for_user(user=user).values_list("pk", flat=True)
