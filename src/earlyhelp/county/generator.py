@@ -328,15 +328,18 @@ class CountyGenerator:
     def __init__(
         self,
         *,
-        years: int,
+        years: float,
         cases_per_year: int,
         seed: int,
         as_of: dt.date,
         progress: Callable[[str], None] = lambda message: None,
     ) -> None:
-        if years < 1 or cases_per_year < 1:
-            raise CountyDataError("Give at least one year and one case a year")
+        if years <= 0 or cases_per_year < 1 or round(years * cases_per_year) < 1:
+            raise CountyDataError("Give a period and a number of cases a year that make a case")
         self.years = years
+        # A fraction of a year is a county's first weeks: 0.1 x 10,000 is 1,000 cases.
+        self.total = round(years * cases_per_year)
+        self.first_day = as_of - dt.timedelta(days=round(365 * years))
         self.cases_per_year = cases_per_year
         self.seed = seed
         self.as_of = as_of
@@ -542,9 +545,9 @@ class CountyGenerator:
     # --- the plan of every request ---------------------------------------------------
 
     def _received_days(self) -> Iterator[dt.date]:
-        total = self.years * self.cases_per_year
-        first = self.as_of - dt.timedelta(days=365 * self.years)
-        span = (self.as_of - first).days
+        total = self.total
+        first = self.first_day
+        span = max(1, (self.as_of - first).days)
         offsets = sorted(self.rng.randrange(span) for _ in range(total))
         for offset in offsets:
             yield _weekday(first + dt.timedelta(days=offset + 1))
@@ -556,8 +559,7 @@ class CountyGenerator:
         self._tables()
         self.progress(
             f"{len(self.teams)} teams, {self.caseworkers} caseworkers; "
-            f"{self.years * self.cases_per_year} Requests for Support from "
-            f"{self.as_of - dt.timedelta(days=365 * self.years)} to {self.as_of}"
+            f"{self.total} Requests for Support from {self.first_day} to {self.as_of}"
         )
         self.urn_numbers: dict[int, int] = {}
         self.family_workers: dict[int, int] = {}
@@ -567,7 +569,7 @@ class CountyGenerator:
         self.writer = _Writer(background=background)
         atomic = _nothing() if background else transaction.atomic()
         with atomic:
-            total = self.years * self.cases_per_year
+            total = self.total
             step = max(1, total // 20)
             for n, received in enumerate(self._received_days(), start=1):
                 self._request(received)
@@ -916,7 +918,7 @@ class _nothing:
 
 def generate_county(
     *,
-    years: int,
+    years: float,
     cases_per_year: int,
     seed: int,
     as_of: dt.date,

@@ -23,7 +23,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--years", type=int, default=1, help="Years of casework")
+        parser.add_argument(
+            "--years", type=float, default=1, help="Years of casework (0.1: the first weeks)"
+        )
         parser.add_argument(
             "--cases-per-year", type=int, default=10_000, help="Requests for Support a year"
         )
