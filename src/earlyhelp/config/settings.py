@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "earlyhelp.core.middleware.SecurityHeadersMiddleware",
     "earlyhelp.core.middleware.ApiProblemMiddleware",
+    "earlyhelp.core.middleware.DomainErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -6,7 +6,9 @@ import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
+from earlyhelp.core.errors import DomainError
 from earlyhelp.core.problems import PROBLEM_CONTENT_TYPE, problem_response
 
 API_PREFIX = "/api/v1/"
@@ -98,3 +100,24 @@ class ApiProblemMiddleware:
         if response.has_header("Allow"):
             problem["Allow"] = response["Allow"]
         return problem
+
+
+class DomainErrorPageMiddleware:
+    """A service rule that refuses a page (rather than a form's field) is shown as a
+    page saying why, with the rule's status, instead of a server error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, DomainError) or request.path.startswith(API_PREFIX):
+            return None
+        return render(
+            request,
+            "domain_error.html",
+            {"title": exception.title, "message": exception.message},
+            status=exception.status,
+        )
