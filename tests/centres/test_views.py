@@ -196,3 +196,54 @@ def test_the_case_page_shows_group_sessions_attended(client, world):
     assert "Group sessions attended" in page
     assert "Freedom programme, session 2 of 11" in page
     assert "Larches Neighbourhood Centre" in page
+
+
+def test_group_sessions_count_toward_the_plan_actions_of_the_outcomes_they_serve(client, world):
+    from earlyhelp.cases.models import PlanAction
+    from earlyhelp.centres.models import (
+        Centre,
+        GroupProgramme,
+        GroupRun,
+        GroupSession,
+        Offer,
+        ProgrammeKind,
+    )
+    from earlyhelp.configuration.models import ServiceOutcome
+    from tests.casework import open_case
+
+    case = open_case(world)
+    person = case.family.memberships.first().person
+    served, other = ServiceOutcome.objects.order_by("number")[:2]
+    PlanAction.objects.create(
+        case=case, what="Build calm bedtime routines with the children", who="Parent",
+        by_when=dt.date(2026, 6, 1), success_measure="Bedtime by 8pm", outcome=served,
+    )  # fmt: skip
+    PlanAction.objects.create(
+        case=case, what="Register with a GP", who="Parent",
+        by_when=dt.date(2026, 6, 1), success_measure="Registered", outcome=other,
+    )  # fmt: skip
+    centre = Centre.objects.create(
+        code="larches", name="Larches Neighbourhood Centre", address_line_1="2 Mill Lane",
+        town="Preston", postcode="PR2 1AB", district=world.district,
+        offer=Offer.objects.create(code="core", name="Core offer"),
+    )  # fmt: skip
+    programme = GroupProgramme.objects.create(
+        code="parenting", name="Parenting together", kind=ProgrammeKind.TARGETED,
+        theme="Parenting", number_of_sessions=6, completion_sessions=4,
+    )  # fmt: skip
+    programme.outcomes.add(served)
+    run = GroupRun.objects.create(
+        programme=programme, centre=centre, starts_on=dt.date(2026, 3, 2),
+        starts_at=dt.time(10), ends_at=dt.time(12), created_by=world.manager,
+    )  # fmt: skip
+    session = GroupSession.objects.create(
+        run=run, number=1, date=dt.date(2026, 3, 2), starts_at=dt.time(10), ends_at=dt.time(12)
+    )
+    Attendance.objects.create(session=session, person=person)
+    client.force_login(world.key_worker)
+
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+    row = page[page.index("Parenting together, session 1 of 6") :].split("</tr>")[0]
+    assert f"Build calm bedtime routines with the children (outcome {served.number})" in row
+    assert "Register with a GP" not in row

@@ -257,11 +257,32 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "star_tables": _star_tables(case),
             "actions": _actions(request, case),
             "today": today,
-            "group_sessions": attendance_for_people(
-                [m.person_id for m in case.family.memberships.all()]
+            "group_sessions": group_sessions_towards_plan(
+                attendance_for_people([m.person_id for m in case.family.memberships.all()]),
+                case.actions.all(),
             ),
         },
     )
+
+
+def group_sessions_towards_plan(attended, plan_actions) -> list[dict]:
+    """Each group session attended, with the plan actions it counts toward: those whose
+    service outcome is one the session's programme serves."""
+    by_outcome: dict[int, list] = {}
+    for action in plan_actions:
+        if action.outcome_id is not None:
+            by_outcome.setdefault(action.outcome_id, []).append(action)
+    return [
+        {
+            "attended": session,
+            "towards": [
+                action
+                for outcome_id in sorted(session.outcome_ids)
+                for action in by_outcome.get(outcome_id, [])
+            ],
+        }
+        for session in attended
+    ]
 
 
 # ---------------------------------------------------------------- contacts

@@ -114,6 +114,7 @@ class AttendedSession:
     date: dt.date
     session_number: int
     sessions_in_run: int
+    outcome_ids: frozenset[int] = frozenset()  # the service outcomes the programme serves
 
 
 def attendance_for_people(person_ids: Iterable[int]) -> list[AttendedSession]:
@@ -121,6 +122,7 @@ def attendance_for_people(person_ids: Iterable[int]) -> list[AttendedSession]:
     rows = (
         Attendance.objects.filter(person_id__in=list(person_ids))
         .select_related("person", "session__run__programme", "session__run__centre")
+        .prefetch_related("session__run__programme__outcomes")
         .order_by("-session__date", "person__last_name", "person__first_name", "pk")
     )
     return [
@@ -132,6 +134,7 @@ def attendance_for_people(person_ids: Iterable[int]) -> list[AttendedSession]:
             date=row.session.date,
             session_number=row.session.number,
             sessions_in_run=row.session.run.programme.number_of_sessions,
+            outcome_ids=frozenset(o.pk for o in row.session.run.programme.outcomes.all()),
         )
         for row in rows
     ]
