@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from earlyhelp.audit.services import record_denied
 from earlyhelp.configuration.models import Locality
@@ -225,7 +225,7 @@ def report_generate(request, payload: ReportIn):
         report_format=form.cleaned_data["format"],
         source=_source(request),
     )
-    return 201, _report_out(report)
+    return Status(201, _report_out(report))
 
 
 _FILE_RESPONSE = {

@@ -108,3 +108,54 @@ def bar_chart(
         )
         body.append(_text(plot_left + 126, ly, compare_label.capitalize(), size=12))
     return _svg(chart_id, title, "; ".join(parts) or "No data", width, height, body)
+
+
+def dashboard_charts(board) -> dict[str, SafeString]:
+    """The dashboard's charts, each drawn from the same figures as its table."""
+    return {
+        "level_chart": bar_chart(
+            chart_id="open-by-level",
+            title="Open cases by level",
+            bars=[(row.label, row.count) for row in board.open_by_level],
+        ),
+        "type_chart": bar_chart(
+            chart_id="open-by-type",
+            title="Open cases by case type against the profile (per cent)",
+            bars=[(row.key, (row.share or 0) * 100) for row in board.open_by_type],
+            compare=[
+                None if row.profile_share is None else row.profile_share * 100
+                for row in board.open_by_type
+            ],
+            compare_label="profile",
+            unit="%",
+        ),
+        "closure_chart": bar_chart(
+            chart_id="closures",
+            title="Closures by reason",
+            bars=[(row.label, row.count) for row in board.closures_by_reason],
+        ),
+        "timescale_chart": bar_chart(
+            chart_id="timescales",
+            title="Share within timescale (per cent)",
+            bars=[
+                (
+                    f"Allocation in {board.allocation_working_days} days",
+                    (board.allocation.share or 0) * 100,
+                ),
+                (
+                    f"Initial visit in {board.initial_visit_working_days} days",
+                    (board.initial_visit.share or 0) * 100,
+                ),
+                ("Reviews on time", (board.reviews.share or 0) * 100),
+            ],
+            unit="%",
+        ),
+        "talkzone_chart": bar_chart(
+            chart_id="talkzone",
+            title="Talkzone contacts in and out of hours",
+            bars=[
+                ("In opening hours", board.talkzone_in_hours),
+                ("Out of hours", board.talkzone_out_of_hours),
+            ],
+        ),
+    }

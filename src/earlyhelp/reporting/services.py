@@ -16,7 +16,7 @@ from earlyhelp.audit.services import record_denied, record_write
 from earlyhelp.configuration.models import Locality
 from earlyhelp.configuration.selectors import service_settings
 from earlyhelp.domain import performance as rules
-from earlyhelp.reporting import exports, figures, pdf, selectors
+from earlyhelp.reporting import charts, exports, figures, pdf, selectors
 from earlyhelp.reporting.models import GeneratedReport, ReportFormat
 from earlyhelp.reporting.selectors import DashboardFilters
 
@@ -34,8 +34,6 @@ def report_title(*, locality: Locality | None, quarter: rules.Quarter) -> str:
 def report_context(*, user, locality: Locality | None, quarter: rules.Quarter) -> dict:
     """Everything the quarterly report shows: the dashboard's figures for the place and
     quarter (outcomes and Troubled Families progress included) and its charts."""
-    from earlyhelp.reporting.views import dashboard_charts
-
     filters = DashboardFilters(
         date_from=quarter.start,
         date_to=quarter.end,
@@ -50,7 +48,7 @@ def report_context(*, user, locality: Locality | None, quarter: rules.Quarter) -
         "scope": selectors.scope_label(filters),
         "sections": figures.sections(board),
         "generated_at": timezone.now(),
-        **dashboard_charts(board),
+        **charts.dashboard_charts(board),
     }
 
 
