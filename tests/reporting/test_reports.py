@@ -129,3 +129,15 @@ def test_a_user_without_the_permission_cannot_generate(world):
             report_format="pdf",
             source="test",
         )
+
+
+def test_the_scheduled_command_reports_what_it_made(world, data):
+    out = io.StringIO()
+    call_command("run_scheduled_reports", "--today", "2026-07-02", stdout=out)
+    # PDF and XLSX for the county and both localities.
+    assert "6 report(s) generated" in out.getvalue()
+    again = io.StringIO()
+    call_command("run_scheduled_reports", "--today", "2026-08-02", stdout=again)
+    assert "0 report(s) generated" in again.getvalue()
+    with pytest.raises(CommandError):
+        call_command("run_scheduled_reports", "--today", "soon")
