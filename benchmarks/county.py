@@ -54,6 +54,7 @@ def build_or_reuse(*, reuse: bool, years: float, cases_per_year: int, seed: int,
     call_command(
         "load_configuration", str(ROOT / "configuration" / "lancashire.yaml"), stdout=quiet
     )
+    call_command("load_outreach_lists", stdout=quiet)  # Talkzone's topics and hours
     started = time.perf_counter()
     call_command(
         "generate_county",

@@ -192,3 +192,23 @@ def test_pages_open_for_generated_data(county, client):
     for path in ("/requests/", f"/workforce/teams/{team.pk}/", f"/cases/{case.pk}/"):
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+def test_talkzone_contacts_when_the_outreach_lists_are_loaded(db):
+    from earlyhelp.outreach.models import TalkzoneContact
+    from earlyhelp.outreach.services import is_in_hours
+
+    _configure()
+    call_command("load_outreach_lists", stdout=StringIO())
+    summary = _generate()
+    contacts = list(TalkzoneContact.objects.order_by("pk"))
+    # 6,000 a year for every 10,000 cases a year: 120 for 200.
+    assert summary.counts["Talkzone contacts"] == len(contacts) == 120
+    assert all(c.occurred_at.date() <= AS_OF for c in contacts)
+    assert all(c.in_hours == is_in_hours(c.occurred_at) for c in contacts)
+    assert any(c.in_hours for c in contacts)
+    assert any(not c.in_hours for c in contacts)
+
+
+def test_no_talkzone_contacts_without_the_outreach_lists(county):
+    assert county.counts["Talkzone contacts"] == 0

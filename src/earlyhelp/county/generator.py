@@ -30,6 +30,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 from faker import Faker
 
+from earlyhelp.accounts.roles import Role
 from earlyhelp.cases.models import (
     ActionStatus,
     Assessment,
@@ -61,6 +62,9 @@ from earlyhelp.configuration.selectors import (
 )
 from earlyhelp.domain import casework
 from earlyhelp.domain.people import format_urn
+from earlyhelp.outreach.models import AgeBand as TalkzoneAgeBand
+from earlyhelp.outreach.models import Channel, ContactOutcome, TalkzoneContact, TalkzoneTopic
+from earlyhelp.outreach.selectors import OutreachListsNotLoaded, talkzone_opening_hours
 from earlyhelp.people.models import Family, FamilyMember, Gender, Person, Relationship
 from earlyhelp.referrals.models import (
     Consent,
@@ -114,6 +118,16 @@ REVIEW_OUTCOME_AT_CLOSE = {
 RE_REFERRAL_SHARE = 0.1
 WITHDRAWN_SHARE = 0.02
 ALLOCATED_IN_TIME_SHARE = 0.9
+# Talkzone contacts a year for every 10,000 cases a year, mostly in the evening.
+TALKZONE_PER_10000_CASES = 6000
+TALKZONE_CHANNELS = (
+    (Channel.PHONE, 35), (Channel.SMS, 25), (Channel.WEBTALK, 25),
+    (Channel.SOCIAL_MEDIA, 10), (Channel.EMAIL, 5),
+)  # fmt: skip
+TALKZONE_OUTCOMES = (
+    (ContactOutcome.INFORMATION, 35), (ContactOutcome.ADVICE, 35),
+    (ContactOutcome.SIGNPOSTING, 22), (ContactOutcome.FOLLOW_UP, 8),
+)  # fmt: skip
 VISIT_KINDS = (
     (ContactType.HOME_VISIT, 75), (ContactType.CENTRE, 10),
     (ContactType.COMMUNITY_VENUE, 8), (ContactType.VIDEO, 7),
@@ -472,12 +486,16 @@ class CountyGenerator:
             "id", "kind", "title", "assignee_id", "team_id", "case_id", "request_id",
             "due_on", "created_at", "completed_at", "completed_by_id",
         ), now)  # fmt: skip
+        self.t_talkzone = t(TalkzoneContact, (
+            "id", "channel", "occurred_at", "in_hours", "topic_id", "outcome", "age_band_id",
+            "district_id", "summary", "recorded_by_id", "recorded_at",
+        ), now)  # fmt: skip
         # Parents before children: written in this order so every foreign key resolves.
         self.tables = [
             self.t_person, self.t_family, self.t_member, self.t_request,
             self.t_request_groups, self.t_request_member, self.t_consent, self.t_case,
             self.t_assessment, self.t_decision, self.t_action, self.t_star, self.t_review,
-            self.t_contact, self.t_task,
+            self.t_contact, self.t_task, self.t_talkzone,
         ]  # fmt: skip
 
     def _maybe_flush(self, force: bool = False) -> None:
@@ -580,6 +598,7 @@ class CountyGenerator:
                         f"  {n:>8} requests, {contacts:>9} contacts "
                         f"({time.perf_counter() - self.started:.0f} s)"
                     )
+            self._talkzone()
             self._maybe_flush(force=True)
             self.writer.close()
             self._finish()
@@ -597,6 +616,7 @@ class CountyGenerator:
             "plan actions": self.t_action.written,
             "consents": self.t_consent.written,
             "tasks": self.t_task.written,
+            "Talkzone contacts": self.t_talkzone.written,
         }
         summary.seconds = time.perf_counter() - self.started
         return summary
@@ -854,6 +874,45 @@ class CountyGenerator:
                 next_review, decided_at, None, None,
             )  # fmt: skip
         return closes_on
+
+    def _talkzone(self) -> None:
+        """Talkzone's contacts over the period, when its topics are loaded
+        (manage.py load_outreach_lists): anonymous, most after school hours, in or out
+        of hours by the configured opening hours."""
+        topics = list(TalkzoneTopic.objects.order_by("pk").values_list("pk", flat=True))
+        workers = list(
+            StaffMember.objects.filter(user__groups__name=Role.TALKZONE_WORKER.value)
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+        )
+        if not topics or not workers:
+            self.progress("No Talkzone topics loaded (load_outreach_lists): no Talkzone contacts")
+            return
+        bands = list(TalkzoneAgeBand.objects.order_by("pk").values_list("pk", flat=True))
+        try:
+            hours = talkzone_opening_hours()
+        except OutreachListsNotLoaded:
+            self.progress("No Talkzone opening hours (load_outreach_lists): no Talkzone contacts")
+            return
+        rng = self.rng
+        count = round(TALKZONE_PER_10000_CASES * self.cases_per_year / 10_000 * self.years)
+        span = max(1, (self.as_of - self.first_day).days)
+        self.progress(f"{count} Talkzone contacts")
+        for offset in sorted(rng.randrange(span * 24 * 60) for _ in range(count)):
+            day = self.first_day + dt.timedelta(days=1 + offset // (24 * 60))
+            # Three in four in the afternoon and evening, the rest at any hour.
+            hour = rng.randint(15, 21) if rng.random() < 0.75 else rng.randrange(24)
+            at = dt.datetime(day.year, day.month, day.day, hour, rng.randrange(60), tzinfo=LONDON)
+            local = at.replace(tzinfo=None)  # the opening hours take local wall-clock time
+            self.t_talkzone.add(
+                self.t_talkzone.new_id(), _weighted(rng, TALKZONE_CHANNELS), at,
+                hours.is_open(local), rng.choice(topics), _weighted(rng, TALKZONE_OUTCOMES),
+                rng.choice(bands) if bands and rng.random() < 0.9 else None,
+                rng.choice(self.districts).pk if rng.random() < 0.7 else None,
+                "Young person got in touch; talked it through and agreed next steps.",
+                rng.choice(workers), at + dt.timedelta(minutes=rng.randint(5, 60)),
+            )  # fmt: skip
+            self._maybe_flush()
 
     def _contact(self, case_id: int, day: dt.date, worker: int, kind: str) -> None:
         day = _weekday(day)
