@@ -212,3 +212,26 @@ def test_talkzone_contacts_when_the_outreach_lists_are_loaded(db):
 
 def test_no_talkzone_contacts_without_the_outreach_lists(county):
     assert county.counts["Talkzone contacts"] == 0
+
+
+def test_group_attendance_when_the_centres_are_loaded(db):
+    from earlyhelp.centres.models import Attendance, GroupSession, Participant
+
+    _configure()
+    call_command("load_centres", stdout=StringIO())
+    summary = _generate()
+    assert summary.counts["group participants"] > 0
+    assert Participant.objects.count() == summary.counts["group participants"]
+    # Participants are parents of families with a case, at a centre of their district,
+    # and attend only the sessions of runs they joined, none after the records end.
+    for participant in Participant.objects.select_related("run__centre")[:40]:
+        family = participant.person.families.get()
+        assert family.district_id == participant.run.centre.district_id
+        assert family.cases.exists()
+        sessions = GroupSession.objects.filter(attendances__person=participant.person)
+        runs = set(
+            Participant.objects.filter(person=participant.person).values_list("run", flat=True)
+        )
+        assert set(sessions.values_list("run_id", flat=True)) <= runs
+    assert not GroupSession.objects.filter(date__gt=AS_OF).exists()
+    assert Attendance.objects.count() == summary.counts["group attendances"]

@@ -15,6 +15,7 @@ are written.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import json
@@ -48,6 +49,15 @@ from earlyhelp.cases.models import (
     StarReadingKind,
 )
 from earlyhelp.cases.models import Status as CaseStatus
+from earlyhelp.centres.models import (
+    Attendance,
+    Centre,
+    GroupProgramme,
+    GroupRun,
+    GroupSession,
+    Participant,
+    ProgrammeKind,
+)
 from earlyhelp.configuration.models import (
     CaseType,
     District,
@@ -118,6 +128,12 @@ REVIEW_OUTCOME_AT_CLOSE = {
 RE_REFERRAL_SHARE = 0.1
 WITHDRAWN_SHARE = 0.02
 ALLOCATED_IN_TIME_SHARE = 0.9
+# Share of level 2 families whose parent joins a targeted group programme at a centre
+# of their district; the share of its sessions they attend.
+GROUP_SHARE = 0.3
+GROUP_ATTENDANCE = 0.75
+# Targeted programmes each centre runs a term (13 weeks), from the configured list.
+RUNS_PER_CENTRE_TERM = 2
 # Talkzone contacts a year for every 10,000 cases a year, mostly in the evening.
 TALKZONE_PER_10000_CASES = 6000
 TALKZONE_CHANNELS = (
@@ -486,6 +502,18 @@ class CountyGenerator:
             "id", "kind", "title", "assignee_id", "team_id", "case_id", "request_id",
             "due_on", "created_at", "completed_at", "completed_by_id",
         ), now)  # fmt: skip
+        self.t_run = t(GroupRun, (
+            "id", "programme_id", "centre_id", "starts_on", "starts_at", "ends_at",
+            "created_by_id", "created_at",
+        ), now)  # fmt: skip
+        self.t_session = t(GroupSession, (
+            "id", "run_id", "number", "date", "starts_at", "ends_at", "register_taken_at",
+            "register_taken_by_id",
+        ), now)  # fmt: skip
+        self.t_participant = t(Participant, (
+            "id", "run_id", "person_id", "consent_recorded_at", "enrolled_by_id",
+        ), now)  # fmt: skip
+        self.t_attendance = t(Attendance, ("id", "session_id", "person_id"), now)
         self.t_talkzone = t(TalkzoneContact, (
             "id", "channel", "occurred_at", "in_hours", "topic_id", "outcome", "age_band_id",
             "district_id", "summary", "recorded_by_id", "recorded_at",
@@ -495,7 +523,8 @@ class CountyGenerator:
             self.t_person, self.t_family, self.t_member, self.t_request,
             self.t_request_groups, self.t_request_member, self.t_consent, self.t_case,
             self.t_assessment, self.t_decision, self.t_action, self.t_star, self.t_review,
-            self.t_contact, self.t_task, self.t_talkzone,
+            self.t_contact, self.t_task, self.t_run, self.t_session, self.t_participant,
+            self.t_attendance, self.t_talkzone,
         ]  # fmt: skip
 
     def _maybe_flush(self, force: bool = False) -> None:
@@ -581,6 +610,8 @@ class CountyGenerator:
         )
         self.urn_numbers: dict[int, int] = {}
         self.family_workers: dict[int, int] = {}
+        self.joined: set[tuple[int, int]] = set()
+        self._group_runs()
         self.families: list[_FamilyPlan] = []
         self.case_type_weights = [float(c.demand_share) for c in self.case_types]
         background = connection.vendor == "postgresql" and not connection.in_atomic_block
@@ -616,6 +647,9 @@ class CountyGenerator:
             "plan actions": self.t_action.written,
             "consents": self.t_consent.written,
             "tasks": self.t_task.written,
+            "group sessions": self.t_session.written,
+            "group participants": self.t_participant.written,
+            "group attendances": self.t_attendance.written,
             "Talkzone contacts": self.t_talkzone.written,
         }
         summary.seconds = time.perf_counter() - self.started
@@ -838,6 +872,9 @@ class CountyGenerator:
                 measure, ActionStatus.ACHIEVED if achieved else ActionStatus.IN_PROGRESS,
                 rng.choice(self.outcomes) if self.outcomes else None, decided_at,
             )  # fmt: skip
+        # Without centres no random draw is made, so the rest of the county is the same.
+        if self.runs_by_district and rng.random() < GROUP_SHARE:
+            self._join_group(family, decided_on, min(closes_on, as_of), worker)
         scores = self._star(case_id, decided_on, StarReadingKind.BASELINE, worker, None)
         review_count = len(reviews)
         for n, review_day in enumerate(held, start=1):
@@ -874,6 +911,80 @@ class CountyGenerator:
                 next_review, decided_at, None, None,
             )  # fmt: skip
         return closes_on
+
+    def _group_runs(self) -> None:
+        """Each centre's targeted group programmes, term by term over the period (when
+        the centres are loaded: manage.py load_centres), weekly sessions with their
+        registers taken; families join them from their cases."""
+        self.runs_by_district: dict[int, tuple[list[dt.date], list[tuple]]] = {}
+        programmes = list(
+            GroupProgramme.objects.filter(
+                kind=ProgrammeKind.TARGETED, is_active=True, is_drop_in=False
+            ).order_by("code")
+        )
+        centres = list(Centre.objects.order_by("pk").values_list("pk", "district_id"))
+        if not programmes or not centres:
+            self.progress("No centres or group programmes loaded (load_centres): no groups")
+            return
+        managers = {team.district.pk: team.manager_id for team in self.teams}
+        rng = self.rng
+        plans: dict[int, list[tuple]] = {}
+        term = self.first_day - dt.timedelta(days=self.first_day.weekday())
+        while term <= self.as_of:
+            for centre_id, district_id in centres:
+                leader = managers.get(district_id)
+                if leader is None:
+                    continue
+                for programme in rng.sample(
+                    programmes, k=min(RUNS_PER_CENTRE_TERM, len(programmes))
+                ):
+                    starts_on = term + dt.timedelta(weeks=rng.randrange(6), days=rng.randrange(5))
+                    hour = rng.choice((10, 13, 18))
+                    starts_at, ends_at = dt.time(hour), dt.time(hour + 2)
+                    run_id = self.t_run.new_id()
+                    self.t_run.add(
+                        run_id, programme.pk, centre_id, starts_on, starts_at, ends_at, leader,
+                        _at(starts_on - dt.timedelta(weeks=3), rng),
+                    )  # fmt: skip
+                    sessions = []
+                    for number in range(1, programme.number_of_sessions + 1):
+                        day = starts_on + dt.timedelta(weeks=number - 1)
+                        if day > self.as_of:
+                            break
+                        session_id = self.t_session.new_id()
+                        taken = dt.datetime.combine(day, ends_at, tzinfo=LONDON)
+                        self.t_session.add(
+                            session_id, run_id, number, day, starts_at, ends_at, taken, leader
+                        )
+                        sessions.append((session_id, day))
+                    plans.setdefault(district_id, []).append((starts_on, run_id, sessions))
+            term += dt.timedelta(weeks=13)
+        for district_id, runs in plans.items():
+            runs.sort()
+            self.runs_by_district[district_id] = ([r[0] for r in runs], runs)
+
+    def _join_group(self, family: _FamilyPlan, after: dt.date, until: dt.date, worker: int):
+        """A parent joins a run starting in the eight weeks after ``after``."""
+        found = self.runs_by_district.get(family.district.pk)
+        if not found or not family.parents:
+            return
+        starts, runs = found
+        first = bisect.bisect_left(starts, after)
+        last = bisect.bisect_right(starts, min(until, after + dt.timedelta(weeks=8)))
+        if first >= last:
+            return
+        starts_on, run_id, sessions = runs[self.rng.randrange(first, last)]
+        person = family.parents[0]
+        if (run_id, person) in self.joined:
+            return
+        self.joined.add((run_id, person))
+        self.t_participant.add(
+            self.t_participant.new_id(), run_id, person,
+            _at(starts_on - dt.timedelta(days=7), self.rng), worker,
+        )  # fmt: skip
+        for session_id, _day in sessions:
+            if self.rng.random() < GROUP_ATTENDANCE:
+                self.t_attendance.add(self.t_attendance.new_id(), session_id, person)
 
     def _talkzone(self) -> None:
         """Talkzone's contacts over the period, when its topics are loaded
