@@ -37,7 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args, years, cases_per_year, seed, as_of, **options):
         as_of = as_of or timezone.localdate()
         self.stdout.write(
-            f"Generating {years} year(s) x {cases_per_year} cases a year, seed {seed}, "
+            f"Generating {years:g} year(s) x {cases_per_year} cases a year, seed {seed}, "
             f"up to {as_of}, on {connection.vendor}"
         )
         try:
