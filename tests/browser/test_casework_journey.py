@@ -205,9 +205,7 @@ def _manager_allocates(page: Page, live_server, world: World, rfs: RequestForSup
     _check(page, "Allocate page")
 
     page.get_by_label(re.compile(rf"^{re.escape(str(world.key_worker))}, ")).check()
-    page.get_by_label("Why this worker?", exact=True).fill(
-        "Has capacity and knows the school"
-    )
+    page.get_by_label("Why this worker?", exact=True).fill("Has capacity and knows the school")
     page.get_by_role("button", name="Allocate", exact=True).click()
 
     _open_case_page(page)
