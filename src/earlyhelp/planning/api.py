@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from earlyhelp.core.pagination import Page, paginate
@@ -146,7 +146,7 @@ def create_scenario(request, payload: ScenarioIn):
         inputs=payload.inputs,
         source=_source(request),
     )
-    return 201, _detail(row, request.auth)
+    return Status(201, _detail(row, request.auth))
 
 
 @router.get("/scenarios/compare", response=ComparisonOut, summary="Compare scenarios")
@@ -240,14 +240,14 @@ def copy_scenario(request, scenario_id: int, payload: CopyIn):
         description=payload.description,
         source=_source(request),
     )
-    return 201, _detail(row, request.auth)
+    return Status(201, _detail(row, request.auth))
 
 
 @router.delete("/scenarios/{scenario_id}", response={204: None}, summary="Delete a scenario")
 def delete_scenario(request, scenario_id: int):
     """Delete a scenario of yours (the head of service: any but the default)."""
     services.delete_scenario(actor=request.auth, scenario_id=scenario_id, source=_source(request))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/scenarios/{scenario_id}/simulate", response=ScenarioOut, summary="Simulate")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from earlyhelp.core.pagination import Page, paginate
 from earlyhelp.workforce import selectors, services
@@ -225,7 +225,7 @@ def record_absence(request, staff_id: int, payload: AbsenceIn):
     absence = services.record_absence(
         actor=request.auth, worker_id=staff_id, source=_source(request), **payload.dict()
     )
-    return 201, _absence_out(absence)
+    return Status(201, _absence_out(absence))
 
 
 @router.post("/absences/{absence_id}/cancel", response=AbsenceOut, summary="Cancel an absence")
