@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from earlyhelp.domain.performance import parse_quarter
 from earlyhelp.reporting import pdf, services
@@ -45,6 +46,38 @@ def test_the_pdf_is_a_pdf_drawn_from_html_holding_the_figures(world, data):
     assert content.startswith(b"%PDF")
     pages = pdf.page_count(html)
     assert pages >= 2
+
+
+def test_the_pdf_opens_and_its_text_holds_the_figures(world, data):
+    content = services.render_report(
+        user=world.head, locality=None, quarter=parse_quarter("2026Q2"), report_format="pdf"
+    )
+
+    document = PdfReader(io.BytesIO(content))
+    text = " ".join(" ".join(page.extract_text().split()) for page in document.pages)
+    assert len(document.pages) >= 2
+    assert "Early help performance: County, April to June 2026" in text
+    assert "Allocation: within 5 working days" in text
+    assert "Re-referrals within 12 months" in text
+    assert "Troubled Families progress" in text
+    # The hand-built quarter's figures, as the spreadsheet holds them too.
+    workbook = load_workbook(
+        io.BytesIO(
+            services.render_report(
+                user=world.head,
+                locality=None,
+                quarter=parse_quarter("2026Q2"),
+                report_format="xlsx",
+            )
+        )
+    )
+    figures = {
+        row[0]: row[1]
+        for row in workbook["Summary"].iter_rows(values_only=True)
+        if row and row[0] in ("Received", "Re-referrals within 12 months")
+    }
+    assert figures == {"Received": 5, "Re-referrals within 12 months": 1}
+    assert f"Received {figures['Received']}" in text
 
 
 def test_weasyprint_fetches_nothing_but_the_stylesheet():
