@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -24,27 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-
-def _percentiles(times: list[float]) -> tuple[float, float]:
-    times = sorted(times)
-    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-
-
-def _measure(client, path: str, repeat: int) -> tuple[float, float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(path)  # warm caches and the template loader
-    times, queries = [], 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(path)
-            times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} answered {response.status_code}")
-        queries = len(captured)
-    return (*_percentiles(times), queries)
+from harness import measure  # noqa: E402
 
 
 def main() -> None:
@@ -119,7 +98,7 @@ def main() -> None:
             if email not in clients:
                 clients[email] = Client()
                 clients[email].force_login(User.objects.get(email=email))
-            median, p95, queries = _measure(clients[email], path, args.repeat)
+            median, p95, queries = measure(clients[email], path, args.repeat)
             print(f"| {label} | {median:.1f} | {p95:.1f} | {queries} |")
 
 

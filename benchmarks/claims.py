@@ -20,7 +20,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -30,10 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-
-def _percentiles(times: list[float]) -> tuple[float, float]:
-    times = sorted(times)
-    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+from harness import measure  # noqa: E402
 
 
 def _rules(count: int, seed: int) -> tuple[float, int]:
@@ -146,23 +142,6 @@ def _attach_every_open_case(seed: int) -> int:
     return made
 
 
-def _measure(client, path: str, repeat: int) -> tuple[float, float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(path)
-    times, queries = [], 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(path)
-            times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} answered {response.status_code}")
-        queries = len(captured)
-    return (*_percentiles(times), queries)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--families", type=int, default=120)
@@ -237,7 +216,7 @@ def main() -> None:
         print("| page | median ms | p95 ms | SQL queries |")
         print("| --- | ---: | ---: | ---: |")
         for label, path in pages:
-            median, p95, queries = _measure(client, path, args.repeat)
+            median, p95, queries = measure(client, path, args.repeat)
             print(f"| {label} | {median:.1f} | {p95:.1f} | {queries} |")
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -27,27 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-
-def _percentiles(times: list[float]) -> tuple[float, float]:
-    times = sorted(times)
-    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-
-
-def _measure(client, path: str, repeat: int) -> tuple[float, float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(path)  # warm caches and the template loader
-    times, queries = [], 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(path)
-            times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} answered {response.status_code}")
-        queries = len(captured)
-    return (*_percentiles(times), queries)
+from harness import measure, percentiles  # noqa: E402
 
 
 def _time(call, repeat: int) -> tuple[float, float]:
@@ -56,7 +35,7 @@ def _time(call, repeat: int) -> tuple[float, float]:
         started = time.perf_counter()
         call()
         times.append((time.perf_counter() - started) * 1000)
-    return _percentiles(times)
+    return percentiles(times)
 
 
 def _grow(target: int, rng: random.Random) -> int:
@@ -191,7 +170,7 @@ def main() -> None:
         case_id = Case.objects.filter(star_readings__kind="review").values("pk").first()["pk"]
         pages.append(("Case outcomes and radar chart", f"/outcomes/case/{case_id}/"))
         for label, path in pages:
-            median, p95, queries = _measure(client, path, args.repeat)
+            median, p95, queries = measure(client, path, args.repeat)
             print(f"| {label} | {median:.0f} | {p95:.0f} | {queries} |")
         filters = selectors.CohortFilters()
         for label, call in (

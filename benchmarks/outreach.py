@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -29,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from harness import measure, percentiles  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
@@ -45,28 +47,6 @@ def _build(families: int, staff: int, seed: int) -> None:
     if apps.is_installed("earlyhelp.centres"):
         call_command("load_centres", demo=True, seed=seed, stdout=quiet)
     call_command("load_outreach_lists", demo_seed=seed, stdout=quiet)
-
-
-def _percentiles(times: list[float]) -> tuple[float, float]:
-    times = sorted(times)
-    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-
-
-def _measure(client, path: str, repeat: int) -> tuple[float, float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(path)  # warm caches and the template loader
-    times, queries = [], 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(path)
-            times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} answered {response.status_code}")
-        queries = len(captured)
-    return (*_percentiles(times), queries)
 
 
 def main() -> None:
@@ -142,7 +122,7 @@ def main() -> None:
             if email not in clients:
                 clients[email] = Client()
                 clients[email].force_login(User.objects.get(email=email))
-            median, p95, queries = _measure(clients[email], path, args.repeat)
+            median, p95, queries = measure(clients[email], path, args.repeat)
             print(f"| {label} | {median:.1f} | {p95:.1f} | {queries} |")
 
         print("\n| reach report | median ms | p95 ms | people reached |")
@@ -155,7 +135,7 @@ def main() -> None:
                 report = reach_report(since=today - dt.timedelta(days=days - 1), until=today)
                 times.append((time.perf_counter() - started) * 1000)
                 people = report.total.people
-            median, p95 = _percentiles(times)
+            median, p95 = percentiles(times)
             print(f"| {days} days, county | {median:.1f} | {p95:.1f} | {people} |")
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -24,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from harness import measure  # noqa: E402
 
 
 def _setup_database(use_sqlite_file: Path | None) -> None:
@@ -34,6 +35,13 @@ def _setup_database(use_sqlite_file: Path | None) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # Static files from the finders: the benchmark needs no collectstatic manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 def _build(families: int, staff: int, seed: int) -> None:
@@ -55,26 +63,6 @@ def _has_tables() -> bool:
     from django.db import connection
 
     return "audit_auditevent" in connection.introspection.table_names()
-
-
-def _measure(client, path: str, repeat: int) -> tuple[float, float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(path)  # warm caches and the template loader
-    times = []
-    queries = 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(path)
-            times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} answered {response.status_code}")
-        queries = len(captured)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return statistics.median(times), p95, queries
 
 
 def _pages() -> list[tuple[str, str, str]]:
@@ -140,7 +128,7 @@ def main() -> None:
             if email not in clients:
                 clients[email] = Client()
                 clients[email].force_login(User.objects.get(email=email))
-            median, p95, queries = _measure(clients[email], path, args.repeat)
+            median, p95, queries = measure(clients[email], path, args.repeat)
             print(f"| {label} | {median:.1f} | {p95:.1f} | {queries} |")
 
 
