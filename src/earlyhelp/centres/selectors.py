@@ -106,6 +106,43 @@ def group_head_counts(
 
 
 @dataclass(frozen=True)
+class SessionsDelivered:
+    """Sessions in a period: group programme sessions planned and with their register
+    taken, and the weekly programme's sessions delivered and cancelled."""
+
+    group_planned: int
+    group_delivered: int
+    weekly_delivered: int
+    weekly_cancelled: int
+
+
+def sessions_delivered(
+    *, since: dt.date, until: dt.date, district_ids: Iterable[int] | None = None
+) -> SessionsDelivered:
+    """The period's sessions at the centres of these districts (all if None): two
+    aggregate queries."""
+    groups = GroupSession.objects.filter(date__gte=since, date__lte=until)
+    weekly = SessionOccurrence.objects.filter(date__gte=since, date__lte=until)
+    if district_ids is not None:
+        districts = list(district_ids)
+        groups = groups.filter(run__centre__district_id__in=districts)
+        weekly = weekly.filter(session__centre__district_id__in=districts)
+    group_counts = groups.aggregate(
+        planned=Count("pk"), delivered=Count("pk", filter=Q(register_taken_at__isnull=False))
+    )
+    weekly_counts = weekly.aggregate(
+        delivered=Count("pk", filter=Q(status=OccurrenceStatus.DELIVERED)),
+        cancelled=Count("pk", filter=Q(status=OccurrenceStatus.CANCELLED)),
+    )
+    return SessionsDelivered(
+        group_planned=group_counts["planned"],
+        group_delivered=group_counts["delivered"],
+        weekly_delivered=weekly_counts["delivered"],
+        weekly_cancelled=weekly_counts["cancelled"],
+    )
+
+
+@dataclass(frozen=True)
 class AttendedSession:
     person_id: int
     person: str

@@ -23,7 +23,7 @@ from django.utils import timezone
 from earlyhelp.cases.models import Case, ClosureReason, Escalation, Level, Review
 from earlyhelp.cases.models import Status as CaseStatus
 from earlyhelp.cases.selectors import cases_visible_to
-from earlyhelp.centres.models import GroupSession, OccurrenceStatus, SessionOccurrence
+from earlyhelp.centres.selectors import sessions_delivered
 from earlyhelp.claims.selectors import ProgressFigures, programme_progress
 from earlyhelp.configuration.models import CaseType, District, Locality
 from earlyhelp.configuration.selectors import service_calendar, service_timescales
@@ -404,26 +404,16 @@ def _district_filter(filters: DashboardFilters) -> list[int] | None:
 
 def _community_figures(board: Dashboard, filters: DashboardFilters) -> None:
     districts = _district_filter(filters)
-    sessions = GroupSession.objects.filter(date__gte=filters.date_from, date__lte=filters.date_to)
-    occurrences = SessionOccurrence.objects.filter(
-        date__gte=filters.date_from, date__lte=filters.date_to
+    sessions = sessions_delivered(
+        since=filters.date_from, until=filters.date_to, district_ids=districts
     )
+    board.group_sessions_planned = sessions.group_planned
+    board.group_sessions_delivered = sessions.group_delivered
+    board.weekly_sessions_delivered = sessions.weekly_delivered
+    board.weekly_sessions_cancelled = sessions.weekly_cancelled
     talkzone = contact_log(since=filters.date_from, until=filters.date_to)
     if districts is not None:
-        sessions = sessions.filter(run__centre__district_id__in=districts)
-        occurrences = occurrences.filter(session__centre__district_id__in=districts)
         talkzone = talkzone.filter(district_id__in=districts)
-    counts = sessions.aggregate(
-        planned=Count("pk"), delivered=Count("pk", filter=Q(register_taken_at__isnull=False))
-    )
-    board.group_sessions_planned = counts["planned"]
-    board.group_sessions_delivered = counts["delivered"]
-    weekly = occurrences.aggregate(
-        delivered=Count("pk", filter=Q(status=OccurrenceStatus.DELIVERED)),
-        cancelled=Count("pk", filter=Q(status=OccurrenceStatus.CANCELLED)),
-    )
-    board.weekly_sessions_delivered = weekly["delivered"]
-    board.weekly_sessions_cancelled = weekly["cancelled"]
     contacts = talkzone.order_by().aggregate(
         during=Count("pk", filter=Q(in_hours=True)),
         outside=Count("pk", filter=Q(in_hours=False)),
