@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from earlyhelp.approvals.models import Approval
 from earlyhelp.tasks.models import Kind
@@ -33,7 +34,7 @@ def test_my_tasks_link_to_their_case_and_tag_the_overdue(client, world):
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert f"Initial visit to the {case.family.name} family" in content
+    assert escape(f"Initial visit to the {case.family.name} family") in content
     assert reverse("cases:detail", args=[case.pk]) in content
     rows = {row.task.pk: row for row in response.context["rows"]}
     assert rows[late.pk].overdue
@@ -77,11 +78,11 @@ def test_a_manager_sees_their_teams_tasks(client, world):
     mine = client.get(reverse("tasks:list"))
     team = client.get(reverse("tasks:list"), {"team": "1"})
 
-    title = f"Initial visit to the {case.family.name} family"
+    title = escape(f"Initial visit to the {case.family.name} family")
     assert title not in mine.content.decode()
     assert title in team.content.decode()
     assert '<h1 class="govuk-heading-l">My team\'s tasks</h1>' in team.content.decode()
-    assert str(world.key_worker.get_full_name()) in team.content.decode()
+    assert escape(world.key_worker.get_full_name()) in team.content.decode()
 
 
 @pytest.mark.django_db
