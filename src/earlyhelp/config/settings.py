@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_rq",
     "ninja",
     "earlyhelp.core",
     "earlyhelp.audit",
@@ -77,6 +81,7 @@ INSTALLED_APPS = [
     "earlyhelp.claims",
     "earlyhelp.reporting",
     "earlyhelp.county",
+    "earlyhelp.privacy",
 ]
 
 MIDDLEWARE = [
