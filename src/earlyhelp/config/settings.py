@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "django_rq",
     "ninja",
     "earlyhelp.core",
     "earlyhelp.audit",
