@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -560,6 +561,10 @@ def _lock_request(request_id: int) -> RequestForSupport:
     return request
 
 
+def _lock_worker(user_id: int) -> None:
+    list(get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk"))
+
+
 @request_action("referrals.access_request")
 def resubmit_request(
     *, actor, request_id: int, consents: list[ConsentInput], source: str = ""
@@ -632,6 +637,9 @@ def allocate_request(
     manager choosing from the ranked recommendations, on the page or in the API),
     choosing someone other than a top recommendation, or a worker without headroom,
     needs a recorded reason; a bulk proposal records its own."""
+    # Lock the worker before the request, in the order a bulk accept locks them, so a
+    # single allocation and a bulk accept cannot both take the worker's last place.
+    _lock_worker(key_worker_id)
     request = _lock_request(request_id)
     if not actor.has_perm("referrals.allocate_request", request):
         record_denied(
