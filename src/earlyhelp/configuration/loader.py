@@ -77,6 +77,9 @@ class SettingsSpec:
     slots_per_week: int
     caseload_per_fte: int
     assessment_counts_as: str = "L2A"
+    retention_years_after_youngest_child_birth: int = 25
+    retention_minimum_years_after_closure: int = 6
+    retention_years_after_request_decision: int = 6
 
 
 @dataclass(frozen=True)
@@ -569,7 +572,13 @@ _SECTIONS_REQUIRED = (
     "tfu_criteria",
     "outcomes",
 )
-_SECTIONS_OPTIONAL = ("closure_days", "outcomes_stars", "specialisms")
+_SECTIONS_OPTIONAL = ("closure_days", "outcomes_stars", "specialisms", "retention")
+# The optional retention section; each key is the ServiceSettings field after "retention_".
+_RETENTION = {
+    "years_after_youngest_child_birth": 25,
+    "minimum_years_after_closure": 6,
+    "years_after_request_decision": 6,
+}
 _TIMESCALES = (
     "allocation_working_days",
     "initial_visit_working_days",
@@ -664,6 +673,16 @@ def _settings(c: _Checker, root: _Map) -> SettingsSpec | None:
         )
         values["slots_per_week"] = c.integer(capacity, "capacity", "slots_per_week")
         values["caseload_per_fte"] = c.integer(capacity, "capacity", "caseload_per_fte")
+
+    retention = c.section(root, "retention", required=(), optional=tuple(_RETENTION))
+    for key, default in _RETENTION.items():
+        values[f"retention_{key}"] = (
+            default
+            if retention is None
+            else c.integer(
+                retention, "retention", key, minimum=0, maximum=120, required=False, default=default
+            )
+        )
 
     names = [f.name for f in dataclasses.fields(SettingsSpec)]
     if len(c.problems) > before or any(values.get(name) is None for name in names):

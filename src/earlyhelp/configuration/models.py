@@ -40,6 +40,23 @@ class ServiceSettings(models.Model):
     plan_needs_approval = models.BooleanField(
         default=False, help_text="A Level 2 action plan needs the line manager's sign-off"
     )
+    # Retention (domain/retention.py): how long records are kept before review for erasure.
+    retention_years_after_youngest_child_birth = models.PositiveSmallIntegerField(
+        default=25,
+        validators=[MaxValueValidator(120)],
+        help_text="A closed case is kept until this many years after the youngest child's birth",
+    )
+    retention_minimum_years_after_closure = models.PositiveSmallIntegerField(
+        default=6,
+        validators=[MaxValueValidator(120)],
+        help_text="A closed case is kept at least this many years after it closed",
+    )
+    retention_years_after_request_decision = models.PositiveSmallIntegerField(
+        default=6,
+        validators=[MaxValueValidator(120)],
+        help_text="A Request for Support that never became a case is kept this many years "
+        "after it was returned or withdrawn",
+    )
     loaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -59,6 +59,9 @@ _SETTINGS_SOURCE = {
     "slots_per_week": "capacity.slots_per_week",
     "caseload_per_fte": "capacity.caseload_per_fte",
     "assessment_counts_as": "capacity.assessment_counts_as",
+    "retention_years_after_youngest_child_birth": "retention.years_after_youngest_child_birth",
+    "retention_minimum_years_after_closure": "retention.minimum_years_after_closure",
+    "retention_years_after_request_decision": "retention.years_after_request_decision",
 }
 
 
