@@ -19,7 +19,7 @@ run: $(VENV)/.installed build/.built static pdf-libraries
 	$(MANAGE) prepare_demo --families $(DEMO_FAMILIES) --staff $(DEMO_STAFF) --seed $(DEMO_SEED)
 	$(MANAGE) process_outbox --loop & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEMO_MODE=1 $(MANAGE) runserver --noreload --skip-checks 127.0.0.1:8000
+	DEMO_MODE=1 TWO_FACTOR_REQUIRED=0 $(MANAGE) runserver --noreload --skip-checks 127.0.0.1:8000
 
 test: $(VENV)/.installed build/.built chromium pdf-libraries lint
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -1,4 +1,5 @@
-"""Test-wide set-up: fast password hashing and static files from the finders.
+"""Test-wide set-up: fast password hashing, static files from the finders, and
+two-factor sign-in off unless a test turns it on.
 
 Sign-in lockouts (django-axes) live in the database, so each test's rollback clears them."""
 
@@ -23,8 +24,18 @@ def pytest_configure(config):
     # use a fast one so that thousands of sign-ins stay quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tests sign in with force_login or the password form alone; the two-factor tests
+    # turn it on with the ``two_factor_required`` fixture below.
+    settings.TWO_FACTOR_REQUIRED = False
     # WhiteNoise looks for collected static files at start-up; tests use the finders.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture
+def two_factor_required(settings):
+    """Two-factor sign-in on, as in a live service (the suite runs with it off)."""
+    settings.TWO_FACTOR_REQUIRED = True
+    return settings
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from earlyhelp.accounts.models import ApiToken, User
-from earlyhelp.accounts.services import issue_api_token
+from earlyhelp.accounts.services import issue_api_token, reset_two_factor
 from earlyhelp.audit.admin_mixins import AuditedModelAdmin
 from earlyhelp.audit.services import record_write
 
@@ -28,7 +28,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ["groups"]
     readonly_fields = ["last_login", "date_joined"]
-    actions = ["issue_token"]
+    actions = ["issue_token", "reset_second_factor"]
 
     @admin.action(description="Issue an API token to the selected staff")
     def issue_token(self, request, queryset):
@@ -40,6 +40,17 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
                 request,
                 f"New token for {user.email}: {key} (copy it now: it is not shown again)",
                 messages.WARNING,
+            )
+
+    @admin.action(description="Reset two-factor sign-in of the selected staff")
+    def reset_second_factor(self, request, queryset):
+        # The same service as the staff two-factor page: system administrators only.
+        for user in queryset.exclude(pk=request.user.pk):
+            reset_two_factor(actor=request.user, user_id=user.pk, source=request.path)
+            self.message_user(
+                request,
+                f"Two-factor sign-in reset for {user.email}: they set it up again at next sign-in.",
+                messages.SUCCESS,
             )
 
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 
-from earlyhelp.accounts.selectors import profile_for
+from earlyhelp.accounts import services
+from earlyhelp.accounts.selectors import has_authenticator_app, profile_for
 
 router = Router(tags=["Me"])
 
@@ -24,3 +25,29 @@ class MeOut(Schema):
 def me(request):
     """The signed-in user's name, roles, team, district and locality."""
     return profile_for(request.auth)
+
+
+class TwoFactorResetOut(Schema):
+    user_id: int
+    email: str
+    two_factor_set_up: bool
+
+
+@router.post(
+    "/users/{user_id}/two-factor/reset",
+    response=TwoFactorResetOut,
+    summary="Reset a user's two-factor sign-in",
+    tags=["Two-factor sign-in"],
+)
+def reset_two_factor(request, user_id: int):
+    """System administrators: remove a user's authenticator app and recovery codes, so
+    they set up two-factor sign-in again when they next sign in. Anyone else gets 403;
+    resetting your own is refused (403); an unknown user is 404."""
+    user = services.reset_two_factor(
+        actor=request.auth, user_id=user_id, source=f"API {request.method} {request.path}"
+    )
+    return {
+        "user_id": user.pk,
+        "email": user.email,
+        "two_factor_set_up": has_authenticator_app(user=user),
+    }

@@ -14,7 +14,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Staff accounts"
 
     def ready(self) -> None:
-        from earlyhelp.accounts import signals  # noqa: F401
+        from earlyhelp.accounts import checks, signals  # noqa: F401
 
         # After every migrate, including the test database's, the role groups match
         # ROLE_PERMISSIONS.

@@ -17,6 +17,12 @@ urlpatterns = [
         name="sign-in",
     ),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("two-factor/", views.two_factor, name="two-factor"),
+    path("two-factor/set-up/", views.set_up, name="two-factor-set-up"),
+    path("two-factor/verify/", views.verify, name="two-factor-verify"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="two-factor-recovery-codes"),
+    path("two-factor/staff/", views.staff, name="two-factor-staff"),
+    path("two-factor/staff/<int:user_id>/reset/", views.reset, name="two-factor-reset"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

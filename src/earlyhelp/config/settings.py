@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "earlyhelp.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "earlyhelp.core.middleware.SecurityHeadersMiddleware",
@@ -227,6 +229,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Early Help")
 # Shows a banner on every page saying the people in the system are synthetic.
 DEMO_MODE = env_bool("DEMO_MODE")
+
+# Two-factor sign-in: staff confirm each sign-in with a code from an authenticator app
+# (TOTP) or a one-time recovery code. Only `make run` (the demo) turns it off; a
+# deployment check warns if it is off outside DEBUG or DEMO_MODE.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = SERVICE_NAME
+# Each wrong code doubles the wait before the next try (1, 2, 4, 8 ... seconds).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LOGGING = {
     "version": 1,

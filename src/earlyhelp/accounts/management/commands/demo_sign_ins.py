@@ -33,6 +33,12 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Password for every demo sign-in: {DEMO_PASSWORD}")
         self.stdout.write(
+            "No two-factor code is asked for: `make run` serves the demo with "
+            "TWO_FACTOR_REQUIRED=0. A live service leaves it on, and each person sets up "
+            "an authenticator app at their first sign-in (see README.md, 'Signing in and "
+            "two-factor authentication')."
+        )
+        self.stdout.write(
             "All people, families and staff in the demo data are synthetic (made up). "
             "Demo only: never use these sign-ins or this password in a live service."
         )
