@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from earlyhelp.config import scaling
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(os.environ.get("EARLYHELP_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "ninja",
+    "django_rq",
     "earlyhelp.core",
     "earlyhelp.audit",
     "earlyhelp.accounts",
@@ -99,6 +102,7 @@ MIDDLEWARE = [
     "earlyhelp.core.middleware.ApiProblemMiddleware",
     "earlyhelp.core.middleware.DomainErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
+    "earlyhelp.core.routers.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "earlyhelp.config.urls"
@@ -134,6 +138,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# A read replica for the performance pages (DATABASE_REPLICA_URL); writes, migrations
+# and everything else use the default database.
+DATABASES |= scaling.replica_databases(
+    os.environ, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+)
+DATABASE_ROUTERS = ["earlyhelp.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -162,6 +172,12 @@ LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 # Sessions end after 30 idle minutes: requests push the expiry on (at most once a minute).
 SESSION_COOKIE_AGE = 30 * 60
+# Sessions in the database, cached in Redis when REDIS_URL is set (config/scaling.py).
+SESSION_ENGINE = scaling.session_engine(os.environ)
+CACHES = scaling.caches(os.environ)
+# Background work: the outbox loop and cron, or Redis workers with JOBS_BACKEND=rq.
+JOBS_BACKEND = scaling.jobs_backend(os.environ)
+RQ_QUEUES = scaling.rq_queues(os.environ)
 SESSION_SAVE_EVERY_REQUEST = False  # IdleSessionMiddleware saves it once a minute
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -208,7 +224,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": scaling.default_storage(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"

@@ -1,21 +1,27 @@
 """Queueing and sending outgoing messages. Queue inside the transaction that causes
-the message; the worker (``manage.py process_outbox``) sends it later."""
+the message; the worker sends it later: ``manage.py process_outbox --loop`` by default,
+or a Redis worker (JOBS_BACKEND=rq) given the message's id when the transaction commits.
+Either way the sender claims the row first, so a message is sent once."""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from earlyhelp.core import jobs
 from earlyhelp.outbox.models import Kind, OutboxMessage, Status
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+SEND_JOB = "earlyhelp.outbox.jobs.send_queued_message"
 
 
 def queue_message(
@@ -33,6 +39,7 @@ def queue_message(
     )
     message.full_clean()
     message.save()
+    jobs.enqueue_on_commit(SEND_JOB, message.pk)
     return message
 
 
@@ -47,15 +54,37 @@ def _claim_due(limit: int) -> list[int]:
     return list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
 
 
+class Outcome(enum.Enum):
+    SENT = "sent"
+    RETRY = "retry"  # the mail server refused it; it is due again at retry_at
+    FAILED = "failed"  # refused MAX_ATTEMPTS times: no more tries
+    SKIPPED = "skipped"  # not queued, not due yet, or another worker is sending it
+
+
+@dataclass(frozen=True)
+class Attempt:
+    outcome: Outcome
+    retry_at: dt.datetime | None = None
+
+
 def send_message(message_id: int) -> bool:
     """Send one queued message, at most once. True when it was sent now."""
+    return attempt_send(message_id).outcome is Outcome.SENT
+
+
+def attempt_send(message_id: int, *, due_by: dt.datetime | None = None) -> Attempt:
+    """Claim a queued message (due by ``due_by``, if given) and send it. The claim is a
+    row lock plus the QUEUED status in one transaction: a second sender of the same
+    message skips it, whether it comes at the same time or later."""
     with transaction.atomic():
         locked = OutboxMessage.objects.select_for_update(skip_locked=True).filter(
             pk=message_id, status=Status.QUEUED
         )
+        if due_by is not None:
+            locked = locked.filter(next_attempt_at__lte=due_by)
         message = locked.first()
         if message is None:
-            return False
+            return Attempt(Outcome.SKIPPED)
         message.attempts += 1
         try:
             EmailMessage(
@@ -72,12 +101,14 @@ def send_message(message_id: int) -> bool:
             message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
             message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
             log.warning("Outbox message %s not sent: %s", message.pk, message.last_error)
-            return False
+            if message.status == Status.FAILED:
+                return Attempt(Outcome.FAILED)
+            return Attempt(Outcome.RETRY, retry_at=message.next_attempt_at)
         message.status = Status.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
         message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
-        return True
+        return Attempt(Outcome.SENT)
 
 
 def send_due_messages(*, limit: int = 100) -> int:
