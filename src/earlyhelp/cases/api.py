@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from earlyhelp.cases import selectors, services
-from earlyhelp.cases.models import Case
+from earlyhelp.cases.models import Case, SafeguardingNote
 from earlyhelp.core.pagination import Page, paginate
 
 router = Router(tags=["Cases"])
@@ -127,6 +127,18 @@ class OutcomeIn(Schema):
     outcome: str
 
 
+class SafeguardingNoteIn(Schema):
+    occurred_at: dt.datetime = Field(description="When it happened: now or in the past")
+    text: str
+    category: str = Field(
+        "",
+        description=("Optional: disclosure, concern_raised, strategy_discussion or csc_referral"),
+    )
+    corrects_id: int | None = Field(
+        None, description="The earlier note of this case that this note corrects"
+    )
+
+
 class CaseSummaryOut(Schema):
     id: int
     urn: str
@@ -186,6 +198,16 @@ class ConcernOut(Schema):
     concern: str
     outcome: str
     outcome_recorded_at: dt.datetime | None
+
+
+class SafeguardingNoteOut(Schema):
+    id: int
+    occurred_at: dt.datetime
+    category: str
+    text: str
+    author: str
+    recorded_at: dt.datetime
+    corrects_id: int | None
 
 
 class ApprovalOut(Schema):
@@ -392,7 +414,10 @@ def get_case(request, case_id: int):
 def chronology(request, case_id: int):
     """Every significant event of the case in date order."""
     case = selectors.access_case(user=request.auth, case_id=case_id, source=_source(request))
-    return [ChronologyOut(**entry.__dict__) for entry in selectors.case_chronology(case=case)]
+    return [
+        ChronologyOut(**entry.__dict__)
+        for entry in selectors.case_chronology(case=case, user=request.auth)
+    ]
 
 
 @router.post("/{case_id}/contacts", response={201: CaseOut}, summary="Record a contact")
@@ -555,3 +580,42 @@ def record_concern_outcome(request, concern_id: int, payload: OutcomeIn):
         outcome=concern.outcome,
         outcome_recorded_at=concern.outcome_recorded_at,
     )
+
+
+def _note_out(note: SafeguardingNote) -> SafeguardingNoteOut:
+    return SafeguardingNoteOut(
+        id=note.pk,
+        occurred_at=note.occurred_at,
+        category=note.category,
+        text=note.text,
+        author=str(note.author),
+        recorded_at=note.recorded_at,
+        corrects_id=note.corrects_id,
+    )
+
+
+@router.get(
+    "/{case_id}/safeguarding-notes",
+    response=list[SafeguardingNoteOut],
+    summary="Safeguarding notes (restricted)",
+)
+def list_safeguarding_notes(request, case_id: int):
+    """The case's safeguarding notes, newest first, for its key worker, their line
+    management and the DSOs covering the case; 403 for anyone else. Reading is audited."""
+    _case, notes = selectors.access_safeguarding_notes(
+        user=request.auth, case_id=case_id, source=_source(request)
+    )
+    return [_note_out(note) for note in notes]
+
+
+@router.post(
+    "/{case_id}/safeguarding-notes",
+    response={201: SafeguardingNoteOut},
+    summary="Add a safeguarding note (restricted)",
+)
+def add_safeguarding_note(request, case_id: int, payload: SafeguardingNoteIn):
+    """Notes are never changed: to correct one, add a note with ``corrects_id``."""
+    note = services.record_safeguarding_note(
+        actor=request.auth, case_id=case_id, source=_source(request), **payload.dict()
+    )
+    return Status(201, _note_out(note))

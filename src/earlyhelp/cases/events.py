@@ -37,6 +37,7 @@ DESCRIPTIONS: dict[str, str] = {
     "approval.rejected": "Rejected: {comments}",
     "safeguarding.raised": "Safeguarding concern raised: child needs protection",
     "safeguarding.outcome_recorded": "DSO recorded the safeguarding outcome",
+    "safeguarding_note.recorded": "Safeguarding note added",
     "case.key_worker_changed": "Key worker changed from {from_name} to {to_name}: {reason}",
 }
 

@@ -359,3 +359,33 @@ class SafeguardingConcern(models.Model):
     @property
     def is_open(self) -> bool:
         return self.outcome_recorded_at is None
+
+
+class SafeguardingNoteCategory(models.TextChoices):
+    DISCLOSURE = "disclosure", "Disclosure"
+    CONCERN_RAISED = "concern_raised", "Concern raised"
+    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
+    CSC_REFERRAL = "csc_referral", "Referral to Children's Social Care"
+
+
+class SafeguardingNote(models.Model):
+    """A restricted note on a case, read only by those who need it (cases/rules.py).
+    Append-only: a correction is a new note that names the one it corrects."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="safeguarding_notes")
+    occurred_at = models.DateTimeField("date and time")
+    category = models.CharField(max_length=30, choices=SafeguardingNoteCategory.choices, blank=True)
+    text = models.TextField()
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["case", "occurred_at"])]
+
+    def __str__(self) -> str:
+        # Never the text: this string goes to the audit log's object_repr.
+        return f"Safeguarding note {self.pk} on case {self.case_id}"

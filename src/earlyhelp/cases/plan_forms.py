@@ -12,9 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from django import forms
+from django.utils import timezone
 
 from earlyhelp.cases.forms import NUMERIC
-from earlyhelp.cases.models import ActionStatus, Agency, ClosureReason, PlanAction, ReviewOutcome
+from earlyhelp.cases.models import (
+    ActionStatus,
+    Agency,
+    ClosureReason,
+    PlanAction,
+    ReviewOutcome,
+    SafeguardingNote,
+    SafeguardingNoteCategory,
+)
 from earlyhelp.configuration.models import OutcomesStar, ServiceOutcome
 from earlyhelp.core.forms import GovukDateField
 
@@ -269,3 +278,48 @@ class ConcernOutcomeForm(forms.Form):
         error_messages={"required": "Record the outcome"},
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+
+class SafeguardingNoteForm(forms.Form):
+    """A restricted safeguarding note: what happened, when, and optionally what kind and
+    which earlier note it corrects."""
+
+    occurred_on = GovukDateField(label="Date", noun="the date")
+    occurred_at_time = time_field(label="Time", required_message="Enter the time")
+    category = forms.ChoiceField(
+        label="Category (optional)",
+        choices=SafeguardingNoteCategory.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose a category from the list, or none"},
+    )
+    text = forms.CharField(
+        label="Note",
+        help_text="What was disclosed, discussed or decided, who by and what happens next",
+        error_messages={"required": "Enter the safeguarding note"},
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    corrects = forms.TypedChoiceField(
+        label="Does this note correct an earlier one? (optional)",
+        help_text="Notes cannot be changed. To correct one, add a note that says what was wrong",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose a safeguarding note of this case"},
+    )
+
+    def __init__(self, *args, notes: Iterable[SafeguardingNote], **kwargs):
+        super().__init__(*args, **kwargs)
+        notes = list(notes)
+        if not notes:
+            del self.fields["corrects"]
+            return
+        self.fields["corrects"].choices = [("", "No, it is a new note")] + [
+            (note.pk, _note_label(note)) for note in notes
+        ]
+
+
+def _note_label(note: SafeguardingNote) -> str:
+    local = timezone.localtime(note.occurred_at)
+    kind = f" ({note.get_category_display().lower()})" if note.category else ""
+    return f"Note of {local.day} {local:%B %Y} at {local:%H:%M} by {note.author}{kind}"

@@ -23,5 +23,10 @@ urlpatterns = [
         plan_views.safeguarding_outcome,
         name="safeguarding-outcome",
     ),
+    path(
+        "<int:case_id>/safeguarding-notes/new/",
+        plan_views.add_safeguarding_note,
+        name="add-safeguarding-note",
+    ),
     path("<int:case_id>/chronology/", plan_views.chronology, name="chronology"),
 ]

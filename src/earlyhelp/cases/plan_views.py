@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -33,6 +34,7 @@ from earlyhelp.cases.plan_forms import (
     ConcernForm,
     ConcernOutcomeForm,
     ReviewForm,
+    SafeguardingNoteForm,
     TafForm,
 )
 from earlyhelp.configuration.models import ServiceOutcome
@@ -361,6 +363,44 @@ def safeguarding_outcome(request, concern_id: int):
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_safeguarding_note(request, case_id: int):
+    """A restricted safeguarding note: the case's key worker, their line management and
+    the DSOs covering the case; anyone else gets the 403 page (audited)."""
+    source = web.source(request)
+    case = selectors.access_case_for_safeguarding_note(
+        user=request.user, case_id=case_id, source=source
+    )
+    notes = selectors.safeguarding_notes_for(user=request.user, case=case, source=source) or []
+    initial = {}
+    if (corrects := request.GET.get("corrects", "")).isdigit():
+        initial["corrects"] = int(corrects)
+    form = SafeguardingNoteForm(_bound(request), notes=notes, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with web.errors_onto(
+            form, field_map={"occurred_at": "occurred_on", "corrects_id": "corrects"}
+        ) as outcome:
+            services.record_safeguarding_note(
+                actor=request.user,
+                case_id=case.pk,
+                text=data["text"],
+                occurred_at=timezone.make_aware(
+                    dt.datetime.combine(data["occurred_on"], data["occurred_at_time"])
+                ),
+                category=data["category"],
+                corrects_id=data.get("corrects"),
+                source=source,
+            )
+        if outcome.ok:
+            messages.success(request, "Safeguarding note added")
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#safeguarding-notes")
+    return web.render_form(
+        request, "cases/safeguarding_note_form.html", {"case": case, "form": form}
+    )
+
+
 # ---------------------------------------------------------------- chronology
 
 
@@ -369,5 +409,15 @@ def safeguarding_outcome(request, concern_id: int):
 def chronology(request, case_id: int):
     """Every significant event of the case in date order, laid out to print."""
     case = _access(request, case_id)
-    entries = selectors.case_chronology(case=case)
-    return render(request, "cases/plan_chronology.html", {"case": case, "entries": entries})
+    entries = selectors.case_chronology(case=case, user=request.user)
+    return render(
+        request,
+        "cases/plan_chronology.html",
+        {
+            "case": case,
+            "entries": entries,
+            "notes_restricted": not selectors.can_read_safeguarding_notes(
+                user=request.user, case=case
+            ),
+        },
+    )

@@ -1,4 +1,5 @@
-"""Who may work on a case: whoever may open the family's record."""
+"""Who may work on a case: whoever may open the family's record. Who may read and add
+safeguarding notes: fewer people (see ``can_read_safeguarding_notes``)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,53 @@ def is_dso(user) -> bool:
     return user.is_authenticated and user.has_role(Role.DSO)
 
 
+def _placement(user):
+    return getattr(user, "staff", None)
+
+
+@rules.predicate
+def is_case_key_worker(user, case) -> bool:
+    return case is not None and case.key_worker_id == user.pk
+
+
+@rules.predicate
+def is_locality_manager_of_case(user, case) -> bool:
+    """A locality manager of the locality whose district holds the case."""
+    if case is None or not user.has_role(Role.LOCALITY_MANAGER):
+        return False
+    staff = _placement(user)
+    return (
+        staff is not None
+        and staff.locality_id is not None
+        and staff.locality_id == case.team.district.locality_id
+    )
+
+
+@rules.predicate
+def is_dso_for_case(user, case) -> bool:
+    """A DSO placed in a team covers that team's district; one placed in a locality,
+    that locality; one with no placement is the county's (the family access rule treats
+    every DSO as county-wide, and this narrows only those the service has placed)."""
+    if case is None or not user.has_role(Role.DSO):
+        return False
+    staff = _placement(user)
+    if staff is None or (staff.team_id is None and staff.locality_id is None):
+        return True
+    if staff.team_id is not None:
+        return staff.team.district_id == case.team.district_id
+    return staff.locality_id == case.team.district.locality_id
+
+
+# Safeguarding notes: the case's key worker, their line management (team manager, the
+# worker's line manager chain, the locality manager of the case's locality, head of
+# service) and the DSOs covering the case's district. Not the rest of the team, business
+# support, Talkzone or outreach workers, quality review officers or other districts.
+can_read_safeguarding_notes = rules.is_authenticated & (
+    is_case_key_worker | manages_case_worker | is_locality_manager_of_case | is_dso_for_case
+)
+
 rules.add_perm("cases.work_on_case", rules.is_authenticated & works_on_case)
 rules.add_perm("cases.manage_case", rules.is_authenticated & manages_case_worker)
 rules.add_perm("cases.record_safeguarding_outcome", is_dso)
+rules.add_perm("cases.read_safeguarding_notes", can_read_safeguarding_notes)
+rules.add_perm("cases.add_safeguarding_note", can_read_safeguarding_notes)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -14,7 +15,14 @@ from earlyhelp.accounts.roles import Role
 from earlyhelp.audit.models import AuditEvent, Kind
 from earlyhelp.audit.services import record_denied, record_view
 from earlyhelp.cases.events import describe
-from earlyhelp.cases.models import Case, Contact, PlanAction, SafeguardingConcern, Status
+from earlyhelp.cases.models import (
+    Case,
+    Contact,
+    PlanAction,
+    SafeguardingConcern,
+    SafeguardingNote,
+    Status,
+)
 from earlyhelp.people.rules import families_visible_to
 from earlyhelp.people.selectors import FamilyAccessDenied
 
@@ -73,6 +81,7 @@ def case_detail(*, case_id: int) -> Case | None:
         Case.objects.select_related(
             "family__district__locality",
             "team__manager",
+            "team__district",
             "key_worker__staff__line_manager",
             "request",
             "case_type",
@@ -131,17 +140,21 @@ class ChronologyEntry:
     summary: str
 
 
-def case_chronology(*, case: Case) -> list[ChronologyEntry]:
-    """Every significant event of the case in date order, from the audit log."""
-    events = (
-        AuditEvent.objects.filter(kind=Kind.WRITE)
-        .filter(
-            Q(subject_case_id=case.pk)
-            | Q(object_type="referrals.requestforsupport", object_id=str(case.request_id))
-        )
-        .select_related("actor")
-        .order_by("occurred_at", "id")
+# Events that say a safeguarding note was written: only note readers see them, so that
+# nobody else learns how many notes a case has.
+RESTRICTED_EVENT_PREFIX = "safeguarding_note."
+
+
+def case_chronology(*, case: Case, user=None) -> list[ChronologyEntry]:
+    """Every significant event of the case in date order, from the audit log. Events of
+    safeguarding notes are left out unless ``user`` may read the notes."""
+    events = AuditEvent.objects.filter(kind=Kind.WRITE).filter(
+        Q(subject_case_id=case.pk)
+        | Q(object_type="referrals.requestforsupport", object_id=str(case.request_id))
     )
+    if user is None or not can_read_safeguarding_notes(user=user, case=case):
+        events = events.exclude(code__startswith=RESTRICTED_EVENT_PREFIX)
+    events = events.select_related("actor").order_by("occurred_at", "id")
     return [
         ChronologyEntry(
             occurred_at=e.occurred_at,
@@ -151,6 +164,64 @@ def case_chronology(*, case: Case) -> list[ChronologyEntry]:
         )
         for e in events
     ]
+
+
+def can_read_safeguarding_notes(*, user, case: Case) -> bool:
+    return user.has_perm("cases.read_safeguarding_notes", case)
+
+
+def _notes_of(case: Case) -> list[SafeguardingNote]:
+    return list(
+        SafeguardingNote.objects.filter(case=case).select_related("author", "corrects__author")
+    )
+
+
+def safeguarding_notes_for(*, user, case: Case, source: str) -> list[SafeguardingNote] | None:
+    """The case's safeguarding notes, newest first, for a user allowed to read them (the
+    reading is audited); None for anyone else, who is told only that they are restricted."""
+    if not can_read_safeguarding_notes(user=user, case=case):
+        return None
+    notes = _notes_of(case)
+    record_view(actor=user, instance=case, source=source, code="safeguarding_notes.viewed")
+    return notes
+
+
+def _case_for_notes(case_id: int) -> Case | None:
+    return (
+        Case.objects.select_related(
+            "family", "team__district", "team__manager", "key_worker__staff__line_manager"
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+
+
+def access_safeguarding_notes(
+    *, user, case_id: int, source: str
+) -> tuple[Case, list[SafeguardingNote]]:
+    """A case and its safeguarding notes for someone allowed to read them; 404 for no
+    case, 403 (audited) for anyone else. The reading is audited."""
+    case = _case_for_notes(case_id)
+    if case is None:
+        raise Http404("No case with that reference.")
+    if not can_read_safeguarding_notes(user=user, case=case):
+        record_denied(actor=user, object_type="cases.case", object_id=case_id, source=source)
+        raise PermissionDenied("Safeguarding notes on this case are restricted.")
+    notes = _notes_of(case)
+    record_view(actor=user, instance=case, source=source, code="safeguarding_notes.viewed")
+    return case, notes
+
+
+def access_case_for_safeguarding_note(*, user, case_id: int, source: str) -> Case:
+    """The case for the add-a-note page: for those who may add a note; 404 or 403
+    (audited) otherwise."""
+    case = _case_for_notes(case_id)
+    if case is None:
+        raise Http404("No case with that reference.")
+    if not user.has_perm("cases.add_safeguarding_note", case):
+        record_denied(actor=user, object_type="cases.case", object_id=case_id, source=source)
+        raise PermissionDenied("Only those who need them may add safeguarding notes.")
+    return case
 
 
 def is_overdue(due: dt.date | None, today: dt.date | None = None) -> bool:

@@ -36,6 +36,8 @@ from earlyhelp.cases.models import (
     Review,
     ReviewOutcome,
     SafeguardingConcern,
+    SafeguardingNote,
+    SafeguardingNoteCategory,
     StarReading,
     StarReadingKind,
     Status,
@@ -1232,6 +1234,71 @@ def _record_safeguarding_outcome(
         source=source,
     )
     return record
+
+
+MAX_SAFEGUARDING_NOTE_LENGTH = 20_000
+
+
+@case_action("cases.add_safeguarding_note")
+def record_safeguarding_note(
+    *,
+    actor,
+    case_id: int,
+    text: str,
+    occurred_at: dt.datetime,
+    category: str = "",
+    corrects_id: int | None = None,
+    source: str = "",
+) -> SafeguardingNote:
+    """Add a restricted safeguarding note (key worker, their line management, the DSOs
+    covering the case). Notes are never changed: a correction is a new note naming the
+    one it corrects. The audit event carries no text, since the chronology and audit
+    log are read by more people than the notes."""
+    case = _case_for_action(
+        actor=actor, case_id=case_id, source=source, permission="cases.add_safeguarding_note"
+    )
+    text = text.strip()
+    errors: dict[str, list[str]] = {}
+    if not text:
+        errors["text"] = ["Enter the safeguarding note"]
+    elif "\x00" in text:
+        errors["text"] = ["The note contains a character that cannot be saved"]
+    elif len(text) > MAX_SAFEGUARDING_NOTE_LENGTH:
+        errors["text"] = [f"The note must be {MAX_SAFEGUARDING_NOTE_LENGTH:,} characters or fewer"]
+    if category not in ("", *SafeguardingNoteCategory.values):
+        errors["category"] = ["Choose a category from the list, or none"]
+    if timezone.is_naive(occurred_at):
+        occurred_at = timezone.make_aware(occurred_at)
+    if occurred_at > timezone.now():
+        errors["occurred_at"] = ["The date and time must be now or in the past"]
+    elif occurred_at < case.allocated_at - dt.timedelta(days=1):
+        errors["occurred_at"] = ["The date and time cannot be before the case was opened"]
+    corrects = None
+    if corrects_id is not None:
+        corrects = SafeguardingNote.objects.filter(pk=corrects_id, case=case).first()
+        if corrects is None:
+            errors["corrects_id"] = ["Choose a safeguarding note of this case"]
+    if errors:
+        raise ValidationError(errors)
+    note = SafeguardingNote(
+        case=case,
+        occurred_at=occurred_at,
+        category=category,
+        text=text,
+        author=actor,
+        recorded_at=timezone.now(),
+        corrects=corrects,
+    )
+    note.full_clean()
+    note.save()
+    record_write(
+        actor=actor,
+        code="safeguarding_note.recorded",
+        instance=note,
+        details={"category": category, "corrects": corrects_id},
+        source=source,
+    )
+    return note
 
 
 # ---------------------------------------------------------------- key worker change

@@ -257,6 +257,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "star_tables": _star_tables(case),
             "actions": _actions(request, case),
             "today": today,
+            "safeguarding_notes": selectors.safeguarding_notes_for(
+                user=request.user, case=case, source=web.source(request)
+            ),
             "group_sessions": group_sessions_towards_plan(
                 attendance_for_people([m.person_id for m in case.family.memberships.all()]),
                 case.actions.all(),
