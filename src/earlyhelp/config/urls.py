@@ -25,6 +25,7 @@ urlpatterns = [
     path("claims/", include("earlyhelp.claims.urls")),
     path("outcomes/", include("earlyhelp.outcomes.urls")),
     path("reports/", include("earlyhelp.reporting.urls")),
+    path("privacy/", include("earlyhelp.privacy.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path(

@@ -197,6 +197,7 @@ def register_routers() -> None:
     from earlyhelp.outreach.api import talkzone_router
     from earlyhelp.people.api import router as people_router
     from earlyhelp.planning.api import router as planning_router
+    from earlyhelp.privacy.api import router as privacy_router
     from earlyhelp.referrals.api import router as referrals_router
     from earlyhelp.reporting.api import router as reporting_router
     from earlyhelp.tasks.api import router as tasks_router
@@ -218,6 +219,7 @@ def register_routers() -> None:
     api.add_router("/talkzone", talkzone_router)
     api.add_router("/outcomes", outcomes_router)
     api.add_router("/reporting", reporting_router)
+    api.add_router("/privacy", privacy_router)
 
 
 register_routers()

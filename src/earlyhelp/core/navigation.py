@@ -63,6 +63,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Family outcomes claims", "claims:index", permission="claims.view_claims"),
     NavItem("Performance", "reporting:dashboard", permission="reporting.view_dashboard"),
     NavItem("Audit log", "audit:search", permission="audit.view_auditevent"),
+    NavItem("Data protection", "privacy:index", permission="privacy.handle_subject_access"),
     NavItem("Administration", "admin:index", roles=frozenset({Role.SYSTEM_ADMINISTRATOR})),
     NavItem("API", "api-docs"),
 )

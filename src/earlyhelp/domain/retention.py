@@ -37,8 +37,8 @@ class RetentionRule(StrEnum):
 
 
 RULE_DESCRIPTIONS: dict[RetentionRule, str] = {
-    RetentionRule.YOUNGEST_CHILD: "Closed case: kept until years after the youngest child's birth",
-    RetentionRule.MINIMUM_AFTER_CLOSURE: "Closed case: kept for the minimum period after closure",
+    RetentionRule.YOUNGEST_CHILD: "Closed case: the youngest child's age",
+    RetentionRule.MINIMUM_AFTER_CLOSURE: "Closed case: the minimum period after closure",
     RetentionRule.NO_CHILD_DATE_OF_BIRTH: (
         "Closed case with no child's date of birth known: kept as if the youngest child "
         "had been born on the day it closed"
@@ -74,6 +74,10 @@ class RetentionDate:
 
     destroy_after: dt.date
     rule: RetentionRule
+
+    @property
+    def description(self) -> str:
+        return RULE_DESCRIPTIONS[self.rule]
 
     def is_due(self, today: dt.date) -> bool:
         """Due for review on any day after the last day it must be kept."""
