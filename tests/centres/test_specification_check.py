@@ -52,15 +52,15 @@ def test_every_centre_running_its_offer_plans_452_sessions_a_week(lancashire):
     assert check.county.tally.sessions_planned == 452
     assert check.county.tally.offers == 56
     assert check.county.tally.sessions_met
-    # Staff present against the model: 26 individual worker sessions a core week, 44 an
+    # Staff present against the model: 26 individual worker sessions a core week, 54 an
     # enhanced one, every session staffed as its type asks.
-    assert check.county.tally.staff_sessions_required == 44 * 26 + 12 * 44
+    assert check.county.tally.staff_sessions_required == 44 * 26 + 12 * 54
     assert check.county.tally.staff_sessions_planned == check.county.tally.staff_sessions_required
     assert check.county.tally.sessions_short_staffed == 0
     assert check.county.tally.by_kind_planned == {
-        "weekday_daytime": 12 * 8 + 44 * 5,
+        "weekday_daytime": 12 * 6 + 44 * 5,
         "twilight": 12 * 2 + 44,
-        "evening_weekend": 12 * 2 + 44,
+        "evening_weekend": 12 * 4 + 44,
     }
     by_offer = {row.label: row.tally.sessions_planned for row in check.centres}
     enhanced = set(Centre.objects.filter(offer__code="enhanced").values_list("name", flat=True))
@@ -91,7 +91,8 @@ def test_a_partner_buildings_sessions_count_toward_the_offer_it_shares(lancashir
 
     check = selectors.specification_check(week_starting=MONDAY)
 
-    assert ProgrammeSession.objects.filter(centre=youth).count() == 2
+    # The enhanced offer's four evening and weekend sessions run in its partner building.
+    assert ProgrammeSession.objects.filter(centre=youth).count() == 4
     burnley = next(row for row in check.centres if row.label == youth.shares_offer_of.name)
     assert burnley.tally.sessions_planned == 12
 

@@ -64,8 +64,10 @@ SLOTS: dict[str, list[tuple[int, dt.time, dt.time, str]]] = {
 }
 # An enhanced offer's evening and weekend sessions (its partner building's, if split).
 ENHANCED_EVENING = [
-    (2, T(18, 30), T(20, 30), "Young people's evening"),
-    (5, T(11, 0), T(13, 0), "Saturday family session"),
+    (2, T(18, 0), T(19, 15), "Young people's evening (11 to 14)"),
+    (5, T(10, 0), T(12, 0), "Saturday family session"),
+    (2, T(19, 30), T(20, 45), "Young people's evening (15 to 19)"),
+    (5, T(13, 0), T(15, 0), "Saturday youth sport"),
 ]
 DELIVERED_WEEKS = 4
 CANCELLED_SHARE = 0.03

@@ -303,7 +303,8 @@ def default_scenario() -> Scenario:
         session("evening/weekend", 1, 1, 0, 2, 0),
     )
     # The enhanced table's figures did not survive in the seed: an assumption (README)
-    # giving 12 sessions with worker-sessions per establishment FTE close to the core's.
+    # giving 12 sessions with worker-sessions per establishment FTE close to the core's;
+    # the centres' offer tables (centres/lancashire_centres.yaml) hold the same figures.
     enhanced_sessions = (
         session("weekday daytime", 6, 1, 3, 0, 1),
         session("twilight", 2, 1, 3, 0, 0),
