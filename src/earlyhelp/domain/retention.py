@@ -97,11 +97,17 @@ class FamilyRetentionFacts:
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
-    """The same day ``years`` later; 29 February becomes 28 February in a common year."""
+    """The same day ``years`` later; 29 February becomes 28 February in a common year.
+    Past the calendar's ends (a mistyped year 9999) it stops at the first or last day."""
+    year = day.year + years
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
     try:
-        return day.replace(year=day.year + years)
+        return day.replace(year=year)
     except ValueError:
-        return day.replace(year=day.year + years, day=28)
+        return day.replace(year=year, day=28)
 
 
 def case_destroy_after(
