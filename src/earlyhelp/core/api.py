@@ -3,7 +3,7 @@ each app."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -168,6 +168,16 @@ def on_transition_not_allowed(request, exc: TransitionNotAllowed):
         type_=f"/api/v1/problems/{exc.rule}",
         rule=exc.rule,
     )
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_request_too_big(request, exc):
+    return problem_response(413, "The request body is too large.")
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious_request(request, exc):
+    return problem_response(400, "The request could not be read.")
 
 
 @api.exception_handler(HttpError)

@@ -16,6 +16,7 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    413: "Request too large",
     422: "Invalid input",
     429: "Too many requests",
     500: "Internal server error",
