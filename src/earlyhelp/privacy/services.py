@@ -138,6 +138,10 @@ def _require_reviewer(actor, *, object_type: str, object_id, source: str) -> Non
     )
 
 
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def _due_family(family_id: int, *, today: dt.date):
     found = family_retention(family_id=family_id)
     if found is None:
@@ -149,7 +153,7 @@ def _due_family(family_id: int, *, today: dt.date):
         )
     if not due.is_due(today):
         raise NotDueForErasure(
-            f"This family's records must be kept until {due.destroy_after:%d %B %Y}: "
+            f"This family's records must be kept until {_long_date(due.destroy_after)}: "
             "it is not due for review yet."
         )
     return family, due
@@ -160,7 +164,6 @@ def _lock_family(family_id: int) -> None:
     Family.objects.select_for_update().filter(pk=family_id).first()
 
 
-@transaction.atomic
 def record_retention_decision(
     *,
     actor,
@@ -172,7 +175,28 @@ def record_retention_decision(
 ) -> RetentionReview:
     """A reviewer's decision on a family past its destroy-after date: propose erasure
     (a second person then approves), or keep it, with the reason and a new review date."""
+    # Refused before the transaction opens, so that the refusal stays on the audit log.
     _require_reviewer(actor, object_type="people.family", object_id=family_id, source=source)
+    return _record_retention_decision(
+        actor=actor,
+        family_id=family_id,
+        decision=decision,
+        reason=reason,
+        next_review_on=next_review_on,
+        source=source,
+    )
+
+
+@transaction.atomic
+def _record_retention_decision(
+    *,
+    actor,
+    family_id: int,
+    decision: str,
+    reason: str,
+    next_review_on: dt.date | None,
+    source: str,
+) -> RetentionReview:
     today = timezone.localdate()
     if decision not in Decision.values:
         raise ValidationError({"decision": ["Choose whether to erase or keep the records"]})
@@ -228,7 +252,6 @@ def _review_for_update(review_id: int) -> RetentionReview:
     return review
 
 
-@transaction.atomic
 def decide_erasure(
     *, actor, review_id: int, approve: bool, comments: str = "", source: str = ""
 ) -> RetentionReview:
@@ -237,6 +260,15 @@ def decide_erasure(
     _require_reviewer(
         actor, object_type="privacy.retentionreview", object_id=review_id, source=source
     )
+    return _decide_erasure(
+        actor=actor, review_id=review_id, approve=approve, comments=comments, source=source
+    )
+
+
+@transaction.atomic
+def _decide_erasure(
+    *, actor, review_id: int, approve: bool, comments: str, source: str
+) -> RetentionReview:
     review = _review_for_update(review_id)
     if review.status != ReviewStatus.PROPOSED:
         raise ReviewAlreadyDecided(
@@ -355,13 +387,17 @@ def _erase_family(family: Family) -> tuple[Counter, list[int]]:
     return counts, kept
 
 
-@transaction.atomic
 def erase_family(*, actor, review_id: int, source: str = "") -> RetentionReview:
     """Erase a family whose erasure was proposed and approved by two different people,
     if it is still past its destroy-after date. All or nothing; the audit log is kept."""
     _require_reviewer(
         actor, object_type="privacy.retentionreview", object_id=review_id, source=source
     )
+    return _erase(actor=actor, review_id=review_id, source=source)
+
+
+@transaction.atomic
+def _erase(*, actor, review_id: int, source: str) -> RetentionReview:
     review = _review_for_update(review_id)
     if review.status == ReviewStatus.ERASED:
         raise ErasureNotApproved("This family has already been erased.")

@@ -166,7 +166,7 @@ def family_decision(request, family_id: int):
             if review.status == ReviewStatus.PROPOSED:
                 messages.success(request, "Erasure proposed: a second person must approve it")
                 return redirect("privacy:review", review_id=review.pk)
-            again = f"{review.next_review_on:%d %B %Y}"
+            again = f"{review.next_review_on.day} {review.next_review_on:%B %Y}"
             messages.success(request, f"Kept: the family will be reviewed again on {again}")
             return redirect("privacy:review-list")
     elif request.method == "GET":
