@@ -29,3 +29,55 @@ def measure(client, path: str, repeat: int) -> tuple[float, float, int]:
             raise SystemExit(f"{path} answered {response.status_code}")
         queries = len(captured)
     return (*percentiles(times), queries)
+
+
+def measure_sql(client, path: str, repeat: int) -> tuple[float, float, int, float]:
+    """As `measure`, with a fourth figure: the median time spent in the database
+    (from sending each SQL query to having its rows), in ms, the rest being Python
+    and template rendering."""
+    from django.db import connection
+
+    spent: list[float] = []
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[-1] += time.perf_counter() - started
+
+    client.get(path)
+    times, queries, sql = [], 0, []
+    from django.test.utils import CaptureQueriesContext
+
+    with connection.execute_wrapper(timed):
+        for _ in range(repeat):
+            spent.append(0.0)
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(path)
+                times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+            queries = len(captured)
+            sql.append(spent[-1] * 1000)
+    return (*percentiles(times), queries, statistics.median(sql))
+
+
+def explain_slowest(client, path: str, top: int = 3) -> str:
+    """The page's `top` slowest SQL queries, each with its plan as PostgreSQL ran it
+    (EXPLAIN (ANALYZE, BUFFERS)); on another database, just the queries and times."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:top]
+    parts = []
+    for query in slowest:
+        parts.append(f"-- {float(query['time']) * 1000:.1f} ms\n{query['sql']}")
+        if connection.vendor == "postgresql" and query["sql"].lstrip().upper().startswith("SELECT"):
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                parts.append("\n".join(row[0] for row in cursor.fetchall()))
+    return "\n\n".join(parts)

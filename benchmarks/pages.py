@@ -4,17 +4,26 @@
     createdb -h 127.0.0.1 -U postgres earlyhelp_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/earlyhelp_bench .venv/bin/python \
         benchmarks/pages.py --families 1000
+    # the pages of issue 9 on a generated county (see county.py), measured again later
+    DATABASE_URL=... .venv/bin/python benchmarks/pages.py --county --years 10
+    DATABASE_URL=... .venv/bin/python benchmarks/pages.py --county --reuse [--explain]
 
 It builds its own database (a temporary SQLite file unless DATABASE_URL names an empty
 database), loads the Lancashire configuration and the
 synthetic demo set, then requests each page in-process through Django's test client
 as the demo user who would use it, and prints a Markdown table: median and 95th
 percentile server time, and the number of SQL queries.
+
+With --county it measures the pages of issue 9 (RfS queue, caseload, case page, task
+list, team view, person search) on a county that ``generate_county`` makes, or with
+--reuse on one generated before; --explain then prints, for each page, its slowest
+queries with PostgreSQL's EXPLAIN (ANALYZE, BUFFERS).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -24,7 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from harness import measure  # noqa: E402
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from harness import explain_slowest, measure, measure_sql  # noqa: E402
+
+_measure = measure  # the name county.py imports
 
 
 def _setup_database(use_sqlite_file: Path | None) -> None:
@@ -32,6 +45,9 @@ def _setup_database(use_sqlite_file: Path | None) -> None:
         os.environ["DATABASE_URL"] = f"sqlite:///{use_sqlite_file}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earlyhelp.config.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    # Pages as a signed-in user sees them once past sign-in: the test client's
+    # force_login has no second factor to confirm.
+    os.environ.setdefault("TWO_FACTOR_REQUIRED", "0")
     import django
 
     django.setup()
@@ -104,6 +120,15 @@ def main() -> None:
     parser.add_argument("--staff", type=int, default=160)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--repeat", type=int, default=20)
+    county = parser.add_argument_group("a generated county (issue 9's pages)")
+    county.add_argument("--county", action="store_true", help="Measure issue 9's pages")
+    county.add_argument("--years", type=float, default=10)
+    county.add_argument("--cases-per-year", type=int, default=10000)
+    county.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date(2026, 11, 27))
+    county.add_argument("--reuse", action="store_true", help="Measure the county already there")
+    county.add_argument(
+        "--explain", action="store_true", help="EXPLAIN ANALYZE each page's slowest queries"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -114,22 +139,40 @@ def main() -> None:
 
         from earlyhelp.accounts.models import User
 
-        started = time.perf_counter()
-        _build(args.families, args.staff, args.seed)
-        built = time.perf_counter() - started
-        print(
-            f"{connection.vendor}, {args.families} families, {args.staff} staff "
-            f"(built in {built:.1f} s), {args.repeat} requests a page\n"
-        )
-        print("| page | median ms | p95 ms | SQL queries |")
-        print("| --- | ---: | ---: | ---: |")
+        if args.county:
+            from county import build_or_reuse, county_pages
+
+            how = build_or_reuse(
+                reuse=args.reuse,
+                years=args.years,
+                cases_per_year=args.cases_per_year,
+                seed=args.seed,
+                as_of=args.as_of,
+            )
+            pages = county_pages()
+            print(f"{connection.vendor}: {how}; {args.repeat} requests a page\n")
+        else:
+            started = time.perf_counter()
+            _build(args.families, args.staff, args.seed)
+            built = time.perf_counter() - started
+            pages = _pages()
+            print(
+                f"{connection.vendor}, {args.families} families, {args.staff} staff "
+                f"(built in {built:.1f} s), {args.repeat} requests a page\n"
+            )
+        print("| page | median ms | p95 ms | SQL queries | of which in SQL: median ms |")
+        print("| --- | ---: | ---: | ---: | ---: |")
         clients: dict[str, Client] = {}
-        for label, email, path in _pages():
+        for label, email, path in pages:
             if email not in clients:
                 clients[email] = Client()
                 clients[email].force_login(User.objects.get(email=email))
-            median, p95, queries = measure(clients[email], path, args.repeat)
-            print(f"| {label} | {median:.1f} | {p95:.1f} | {queries} |")
+            median, p95, queries, sql = measure_sql(clients[email], path, args.repeat)
+            print(f"| {label} | {median:.1f} | {p95:.1f} | {queries} | {sql:.1f} |", flush=True)
+        if args.explain:
+            for label, email, path in pages:
+                print(f"\n## {label}: {path}\n")
+                print(explain_slowest(clients[email], path))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ team's manager, designated safeguarding officers and the head of service; nobody
 from __future__ import annotations
 
 import rules
-from django.db.models import Q
+from django.db.models import Q, Value
 
 from earlyhelp.accounts.roles import Role
 
@@ -69,19 +69,49 @@ can_access_family = rules.is_authenticated & (
 rules.add_perm("people.access_family", can_access_family)
 
 
+def visible_workers_and_teams(user) -> tuple[list[int], list[int]]:
+    """Whose families the user sees, as ids: the key workers (user ids: the user and
+    everyone whose chain of line managers reaches the user within MANAGER_CHAIN_DEPTH)
+    and the teams (the user's own and those they manage). One query, over the staff and
+    team tables only."""
+    from earlyhelp.workforce.models import StaffMember, Team
+
+    chain, path = Q(), "line_manager"
+    for _ in range(MANAGER_CHAIN_DEPTH):
+        chain |= Q(**{path: user})
+        path += "__staff__line_manager"
+    reports = (
+        StaffMember.objects.filter(chain)
+        .order_by()
+        .annotate(kind=Value("w"))
+        .values_list("kind", "user_id")
+    )
+    managed = (
+        Team.objects.filter(manager=user)
+        .order_by()
+        .annotate(kind=Value("t"))
+        .values_list("kind", "pk")
+    )
+    workers, teams = {user.pk}, set()
+    for kind, pk in reports.union(managed, all=True):
+        (workers if kind == "w" else teams).add(pk)
+    if (team_id := _team_id(user)) is not None:
+        teams.add(team_id)
+    return sorted(workers), sorted(teams)
+
+
 def families_visible_to(user) -> Q:
-    """The access rule as a filter on Family."""
+    """The access rule as a filter on Family: by key worker and team ids worked out
+    first, so the database filters on two indexed columns instead of joining up the
+    line-management chain for every family."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.has_role(Role.DSO, Role.HEAD_OF_SERVICE):
         return Q()
-    visible = Q(key_worker=user) | Q(team__manager=user)
-    if (team_id := _team_id(user)) is not None:
-        visible |= Q(team_id=team_id)
-    path = "key_worker__staff__line_manager"
-    for _ in range(MANAGER_CHAIN_DEPTH):
-        visible |= Q(**{path: user})
-        path += "__staff__line_manager"
+    workers, teams = visible_workers_and_teams(user)
+    visible = Q(key_worker_id__in=workers)
+    if teams:
+        visible |= Q(team_id__in=teams)
     return visible
 
 

@@ -82,16 +82,26 @@ def find_possible_matches(
     ]
 
 
-def _visible_requests(user) -> Q:
+def visible_team_ids(user) -> list[int] | None:
+    """The teams whose requests the user sees, or None for every team (head of service,
+    DSO): those they manage, their own, and their locality's as locality manager. Worked
+    out first, in one query, so the requests are filtered on their indexed team column."""
     if user.has_role(Role.HEAD_OF_SERVICE, Role.DSO):
-        return Q()
+        return None
+    from earlyhelp.workforce.models import Team
+
     staff = getattr(user, "staff", None)
-    visible = Q(team__manager=user)
+    teams = Q(manager=user)
     if staff is not None and staff.team_id is not None:
-        visible |= Q(team_id=staff.team_id)
+        teams |= Q(pk=staff.team_id)
     if user.has_role(Role.LOCALITY_MANAGER) and staff is not None and staff.locality_id:
-        visible |= Q(team__district__locality_id=staff.locality_id)
-    return visible
+        teams |= Q(district__locality_id=staff.locality_id)
+    return list(Team.objects.filter(teams).order_by("pk").values_list("pk", flat=True))
+
+
+def _visible_requests(user) -> Q:
+    team_ids = visible_team_ids(user)
+    return Q() if team_ids is None else Q(team_id__in=team_ids)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -78,14 +78,17 @@ def case_dues(
 ) -> dict[int, list[CaseDue]]:
     """Each key worker's open cases (by user id) with their visit and review due dates,
     in one query."""
+    # The last visit as a subquery per case rather than a join and GROUP BY over every
+    # contact: the planner then reads the few open cases by the partial index and each
+    # one's latest visit backwards along (case, occurred_at), instead of hashing the
+    # whole family table. (occurred_at is never null, so this is the latest visit.)
+    last_visit = Contact.objects.filter(
+        case=OuterRef("pk"), contact_type__in=VISIT_TYPES
+    ).order_by("-occurred_at")[:1]
     rows = (
         Case.objects.filter(key_worker_id__in=list(user_ids))
         .exclude(status=Status.CLOSED)
-        .annotate(
-            last_visit=Max(
-                "contacts__occurred_at", filter=Q(contacts__contact_type__in=VISIT_TYPES)
-            )
-        )
+        .annotate(last_visit=Subquery(last_visit.values("occurred_at")))
         .order_by("initial_visit_due_by", "pk")
         .values(
             "pk",
