@@ -38,8 +38,8 @@ def test_message_is_queued_for_a_worker_only_when_its_transaction_commits(rq_que
 
     assert rq_queue.count == 1
     job = rq_queue.jobs[0]
-    assert job.func_name == SEND_JOB
-    assert job.args == (message.pk,)
+    assert job.func_name == jobs.RUN
+    assert job.args == (jobs.installation(), SEND_JOB, message.pk)  # the id, no content
 
 
 def _queue_and_fail() -> None:
@@ -130,3 +130,69 @@ def test_default_backend_queues_nothing_in_redis(rq_queue, settings):
         _queue_acknowledgement()
 
     assert rq_queue.count == 0
+
+
+def test_job_queued_by_another_installation_fails_without_sending(rq_queue):
+    with transaction.atomic():
+        message = _queue_acknowledgement()
+    rq_queue.empty()
+    # Another council's worker queue, by a shared Redis database: its message of this id.
+    rq_queue.enqueue(jobs.RUN, "0123456789abcdef", SEND_JOB, message.pk)
+
+    _work(rq_queue)
+
+    assert rq_queue.failed_job_registry.count == 1
+    message.refresh_from_db()
+    assert message.status == Status.QUEUED
+    assert not mail.outbox
+
+
+def test_timetable_sweeps_the_outbox_and_makes_the_scheduled_reports(rq_queue):
+    from rq.cron import CronScheduler
+
+    from earlyhelp.core.cron import OUTBOX_SWEEP_JOB, OUTBOX_SWEEP_SECONDS, register_timetable
+
+    scheduler = CronScheduler(connection=rq_queue.connection)
+    register_timetable(scheduler)
+    timetable = {job.args[1]: (job.interval, job.cron) for job in scheduler.get_jobs()}
+    assert timetable == {
+        OUTBOX_SWEEP_JOB: (OUTBOX_SWEEP_SECONDS, None),
+        jobs.SCHEDULED_REPORTS_JOB: (None, "30 6 * * *"),
+    }
+    with transaction.atomic():
+        message = _queue_acknowledgement()
+    rq_queue.empty()  # as if Redis had lost the message's own job
+
+    scheduler.enqueue_jobs()  # the sweep is due at once, the reports at 06:30
+    _work(rq_queue)
+
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+    assert len(mail.outbox) == 1
+
+
+@pytest.fixture
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.mark.usefixtures("_media")
+def test_scheduled_reports_command_queues_the_run_for_a_worker(rq_queue, world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from earlyhelp.reporting.models import GeneratedReport
+
+    out = StringIO()
+    call_command("run_scheduled_reports", "--today", "2026-10-05", stdout=out)
+
+    assert "Queued" in out.getvalue()
+    assert not GeneratedReport.objects.exists()  # nothing made in the command's process
+    assert rq_queue.jobs[0].args == (jobs.installation(), jobs.SCHEDULED_REPORTS_JOB, "2026-10-05")
+
+    _work(rq_queue)
+
+    made = GeneratedReport.objects.filter(scheduled=True, quarter="2026Q3")
+    assert made.count() == 6  # the county and two localities, PDF and XLSX
+    assert rq_queue.failed_job_registry.count == 0
