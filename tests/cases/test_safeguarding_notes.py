@@ -448,3 +448,23 @@ def test_the_csv_extracts_hold_no_safeguarding_notes(world):
         assert body.splitlines()[1].split(",")[:2][kind == "contacts"] == str(case.pk)
         assert SECRET not in body
         assert "safeguarding note" not in body.lower()
+
+
+# ---------------------------------------------------------------- demo data
+
+
+def test_the_demo_gives_each_assessed_case_a_safeguarding_note(world):
+    import random
+
+    from earlyhelp.cases.demo import _progress
+
+    visited, assessed = open_case(world), open_case(world)
+    _progress(visited, rng=random.Random(1), stage=1, star=world.star)
+    _progress(assessed, rng=random.Random(1), stage=2, star=world.star)
+
+    assert not SafeguardingNote.objects.filter(case=visited).exists()
+    note = SafeguardingNote.objects.get(case=assessed)
+    assert (note.author, note.category) == (
+        world.key_worker,
+        SafeguardingNoteCategory.CONCERN_RAISED,
+    )

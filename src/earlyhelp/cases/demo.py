@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from earlyhelp.accounts.roles import Role
 from earlyhelp.cases import services as case_services
-from earlyhelp.cases.models import Agency
+from earlyhelp.cases.models import Agency, SafeguardingNoteCategory
 from earlyhelp.configuration.models import OutcomesStar
 from earlyhelp.domain.consent import gives_own_consent
 from earlyhelp.people.models import Family, Relationship
@@ -135,6 +135,18 @@ def _progress(case, *, rng: random.Random, stage: int, star: OutcomesStar | None
         scores={area.code: rng.randint(2, 6) for area in star.areas.all()},
     )
     case_services.complete_assessment(actor=worker, case_id=case.pk)
+    # A restricted note on every assessed case, so the demo shows who may read them.
+    case_services.record_safeguarding_note(
+        actor=worker,
+        case_id=case.pk,
+        occurred_at=timezone.now() - dt.timedelta(minutes=3),
+        category=SafeguardingNoteCategory.CONCERN_RAISED,
+        text=(
+            "School reported the younger child arrived hungry three mornings this week. "
+            "Discussed with the parent, who accepted help with food; no further action "
+            "beyond the plan. Talked through with the designated safeguarding officer."
+        ),
+    )
     if stage < 3:
         return
     case_services.record_decision(
