@@ -377,3 +377,49 @@ def test_make_run_serves_the_demo_with_two_factor_off():
 
     assert "DEMO_MODE=1" in serve
     assert "TWO_FACTOR_REQUIRED=0" in serve
+
+
+def test_the_api_lists_staff_two_factor_sign_in_for_administrators(client, admin_user, worker):
+    _, key = issue_api_token(actor=admin_user, user=admin_user, name="Service desk")
+
+    response = client.get("/api/v1/users/two-factor", {"search": "sam"}, **_bearer(key))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    assert body["items"] == [
+        {
+            "user_id": worker.pk,
+            "name": worker.get_full_name(),
+            "email": worker.email,
+            "two_factor_set_up": True,
+            "recovery_codes_left": 2,
+        }
+    ]
+
+
+def test_the_api_list_is_for_administrators_only(client, worker):
+    _, key = issue_api_token(actor=worker, user=worker, name="Sync")
+
+    response = client.get("/api/v1/users/two-factor", **_bearer(key))
+
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_the_api_list_reads_a_fixed_number_of_queries_however_many_staff(
+    client, admin_user, django_assert_max_num_queries
+):
+    _, key = issue_api_token(actor=admin_user, user=admin_user, name="Service desk")
+    give_authenticator_app(make_staff(Role.KEY_WORKER, email="few@example.test"))
+    with django_assert_max_num_queries(10) as few:
+        client.get("/api/v1/users/two-factor", **_bearer(key))
+    for number in range(12):
+        person = make_staff(Role.KEY_WORKER, email=f"many{number}@example.test")
+        give_authenticator_app(person)
+        give_recovery_codes(person, ["abcd2345", "efgh6723"])
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/api/v1/users/two-factor", **_bearer(key))
+
+    assert response.json()["count"] == 14

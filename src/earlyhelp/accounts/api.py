@@ -3,7 +3,12 @@ from __future__ import annotations
 from ninja import Router, Schema
 
 from earlyhelp.accounts import services
-from earlyhelp.accounts.selectors import has_authenticator_app, profile_for
+from earlyhelp.accounts.selectors import (
+    has_authenticator_app,
+    profile_for,
+    staff_two_factor_status,
+)
+from earlyhelp.core.pagination import Page, paginate
 
 router = Router(tags=["Me"])
 
@@ -25,6 +30,38 @@ class MeOut(Schema):
 def me(request):
     """The signed-in user's name, roles, team, district and locality."""
     return profile_for(request.auth)
+
+
+class StaffTwoFactorOut(Schema):
+    user_id: int
+    name: str
+    email: str
+    two_factor_set_up: bool
+    recovery_codes_left: int
+
+
+def _staff_two_factor(user) -> dict:
+    return {
+        "user_id": user.pk,
+        "name": user.get_full_name(),
+        "email": user.email,
+        "two_factor_set_up": user.has_authenticator_app,
+        "recovery_codes_left": user.recovery_codes_left,
+    }
+
+
+@router.get(
+    "/users/two-factor",
+    response=Page[StaffTwoFactorOut],
+    summary="Staff two-factor sign-in",
+    tags=["Two-factor sign-in"],
+)
+def list_staff_two_factor(request, search: str = "", page: int = 1):
+    """System administrators: each active account, whether it has an authenticator app
+    and how many recovery codes are left, 50 a page (search by name or email). 403 for
+    anyone else."""
+    users = staff_two_factor_status(actor=request.auth, search=search[:100])
+    return paginate(users, page, _staff_two_factor)
 
 
 class TwoFactorResetOut(Schema):

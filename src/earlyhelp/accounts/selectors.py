@@ -108,7 +108,8 @@ def staff_two_factor_status(*, actor: User, search: str = "") -> QuerySet[User]:
         ),
         recovery_codes_left=Coalesce(Subquery(codes_left), 0),
     )
-    if search := search.strip():
+    # PostgreSQL refuses NUL characters in a query; nobody types them in a name.
+    if search := search.replace("\x00", "").strip():
         users = users.filter(
             Q(email__icontains=search)
             | Q(first_name__icontains=search)
