@@ -28,8 +28,10 @@ from earlyhelp.cases.models import (
     TafMeeting,
 )
 from earlyhelp.configuration.models import CaseType
+from earlyhelp.outreach.models import OutreachSession
 from earlyhelp.people.models import Person
 from earlyhelp.privacy import services
+from tests.casework import submit
 from tests.factories import make_staff
 from tests.privacy.helpers import PARTNER_FIRST, PARTNER_LAST, household
 
@@ -304,3 +306,49 @@ def test_the_api_refuses_others_and_missing_people_as_problems(client, world, fa
     assert refused["Content-Type"] == "application/problem+json"
     assert missing.status_code == 404
     assert missing["Content-Type"] == "application/problem+json"
+
+
+def test_a_worker_has_one_label_across_records_and_other_families_links_are_redacted(world, family):
+    other_request = submit(world)
+    OutreachSession.objects.get().requests_for_support.set([other_request])
+
+    data, _, _ = _export(world, family.parent)
+
+    sections = {s["source"]: s["records"] for s in data["sections"]}
+    session = sections["outreach.outreachsession"][0]
+    contact = sections["cases.contact"][0]
+    assert session["workers"] == [contact["recorded_by"]]
+    assert session["requests_for_support"] == ["[redacted]"]
+    assert other_request.pk not in {r["id"] for r in sections["referrals.requestforsupport"]}
+
+
+def test_audit_events_about_the_subject_are_included_and_about_others_left_out(world, family):
+    about_partner = AuditEvent.objects.create(
+        actor=world.key_worker,
+        actor_label=world.key_worker.email,
+        kind=Kind.VIEW,
+        code="person.viewed",
+        object_type="people.person",
+        object_id=str(family.partner.pk),
+        object_repr=str(family.partner),
+        subject_person_id=family.partner.pk,
+    )
+    about_subject = AuditEvent.objects.create(
+        actor=world.key_worker,
+        actor_label=world.key_worker.email,
+        kind=Kind.VIEW,
+        code="person.viewed",
+        object_type="people.person",
+        object_id=str(family.parent.pk),
+        object_repr=str(family.parent),
+        subject_person_id=family.parent.pk,
+    )
+
+    data, _, _ = _export(world, family.parent)
+
+    ids = {event["id"] for event in data["audit_events"]}
+    assert about_subject.pk in ids
+    assert about_partner.pk not in ids
+    event = next(e for e in data["audit_events"] if e["id"] == about_subject.pk)
+    assert event["by"].startswith("Staff member ")
+    assert world.key_worker.email not in json.dumps(data["audit_events"])

@@ -89,6 +89,8 @@ REASONS = {
     "third_party_details": "A referrer's or other professional's name or contact details",
     "staff": "A member of staff's identity, replaced by a consistent label",
     "free_text": "A third party's or staff member's name in free text",
+    "third_party_record": "A link to a record about other people (another family's request "
+    "met on the same outreach session, say)",
 }
 
 NOT_SEARCHED = (
@@ -278,7 +280,7 @@ class Redactor:
         return {"person": name, "redacted": True}
 
     def staff(self, model_label: str, staff_id: int, label: str, field_name: str) -> str:
-        key = ("accounts.user" if model_label == "accounts.user" else model_label, staff_id)
+        key = (model_label, staff_id)
         name = self._staff.setdefault(key, f"Staff member {len(self._staff) + 1}")
         self.count("staff", label, field_name)
         return name
@@ -399,16 +401,23 @@ def _reference(
     if target_label == PERSON:
         return ctx.redactor.person(target_id, label, f.name)
     if target_label in STAFF_MODELS:
+        # A staff member's workforce record and their account get the same label.
+        if target_label == "workforce.staffmember" and target is not None:
+            target_label, target_id = "accounts.user", target.user_id
         return ctx.redactor.staff(target_label, target_id, label, f.name)
     if target_label in ctx.collected:
-        return {"record": target_label, "id": target_id}
+        if target_id in ctx.collected[target_label]:
+            return {"record": target_label, "id": target_id}
+        # Another family's request linked to a shared outreach session, say.
+        ctx.redactor.count("third_party_record", label, f.name)
+        return "[redacted]"
     return str(target) if target is not None else target_id
 
 
 @dataclass
 class _Ctx:
     redactor: Redactor
-    collected: frozenset[str]
+    collected: dict[str, set[int]]
     subject_ids: set[int]
 
 
@@ -493,7 +502,7 @@ def build_export(collection: Collection, *, generated_at: dt.datetime) -> dict[s
     redactor.learn_names(_names_of_third_parties(collection))
     ctx = _Ctx(
         redactor=redactor,
-        collected=frozenset(collection.records),
+        collected={label: set(rows) for label, rows in collection.records.items()},
         subject_ids=collection.subject_ids,
     )
     sections = []
