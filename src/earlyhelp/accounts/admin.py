@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from earlyhelp.accounts.models import ApiToken, User
 from earlyhelp.accounts.services import issue_api_token, reset_two_factor
@@ -11,6 +13,12 @@ from earlyhelp.audit.services import record_write
 # Roles are groups managed from code (accounts/roles.py): assigned on the user form,
 # never edited by hand.
 admin.site.unregister(Group)
+# Two-factor devices change only through accounts/services.py (set up by the person,
+# reset by a system administrator with the action below), which audits each change;
+# django-otp's own admin pages would let them be edited with no record.
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
 
 
 @admin.register(User)
