@@ -411,3 +411,25 @@ def test_the_api_journey_and_its_problems(client, world, due):
     assert again.status_code == 409
     for response in (invalid, early, own, again):
         assert response["Content-Type"] == "application/problem+json"
+
+
+def test_the_proposer_posting_an_approval_on_the_web_is_told_someone_else_must(client, world, due):
+    review = services.record_retention_decision(
+        actor=world.head, family_id=due.case.family_id, decision="erase", reason="Due"
+    )
+    client.force_login(world.head)
+
+    response = client.post(f"/privacy/retention/reviews/{review.pk}/", {"decision": "approve"})
+
+    assert response.status_code == 409
+    assert "someone else must approve or reject it" in response.content.decode()
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.PROPOSED
+
+
+def test_a_key_worker_searching_for_a_person_is_refused_and_audited(client, world):
+    client.force_login(world.key_worker)
+    assert client.get("/privacy/subject-access/", {"name": "Sam"}).status_code == 403
+    assert AuditEvent.objects.filter(
+        kind=Kind.DENIED, actor=world.key_worker, object_type="privacy.subject_access"
+    ).exists()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from earlyhelp.audit.services import record_denied, record_search, record_view
 from earlyhelp.cases import web
+from earlyhelp.core.errors import DomainError
 from earlyhelp.privacy import selectors, services
 from earlyhelp.privacy.forms import (
     ErasureDecisionForm,
@@ -66,7 +67,7 @@ def index(request):
 @require_GET
 def subject_access_search(request):
     """Find the person a subject access request is about."""
-    _require(request, SUBJECT_ACCESS, object_type="people.person")
+    _require(request, SUBJECT_ACCESS, object_type="privacy.subject_access")
     form = PersonSearchForm(request.GET if "name" in request.GET else None)
     people = None
     if form.is_bound and form.is_valid():
@@ -185,9 +186,11 @@ def review(request, review_id: int):
     if item is None:
         raise Http404("No retention review with that number.")
     form = None
-    if item.status == ReviewStatus.PROPOSED and item.decided_by_id != request.user.pk:
-        form = ErasureDecisionForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
+    status = None
+    if request.method == "POST":
+        # The service refuses the proposer and a review no longer waiting (409).
+        form = ErasureDecisionForm(request.POST)
+        if form.is_valid():
             with web.errors_onto(form) as outcome:
                 services.decide_erasure(
                     actor=request.user,
@@ -198,13 +201,16 @@ def review(request, review_id: int):
                 )
             if outcome.ok:
                 messages.success(
-                    request,
-                    "Erasure approved" if form.approve else "Erasure not approved",
+                    request, "Erasure approved" if form.approve else "Erasure not approved"
                 )
                 return redirect("privacy:review", review_id=review_id)
-    elif request.method == "POST":
-        raise PermissionDenied("This review is not waiting for your decision.")
-    return web.render_form(request, "privacy/review.html", {"review": item, "form": form})
+            if isinstance(outcome.error, DomainError):
+                status = 409
+    elif item.status == ReviewStatus.PROPOSED and item.decided_by_id != request.user.pk:
+        form = ErasureDecisionForm()
+    return web.render_form(
+        request, "privacy/review.html", {"review": item, "form": form}, status=status
+    )
 
 
 @login_required
