@@ -423,3 +423,15 @@ def test_the_api_list_reads_a_fixed_number_of_queries_however_many_staff(
         response = client.get("/api/v1/users/two-factor", **_bearer(key))
 
     assert response.json()["count"] == 14
+
+
+@pytest.mark.usefixtures("two_factor_required")
+def test_an_administrator_without_the_second_factor_is_held_at_the_code_before_the_staff_page(
+    client, admin_user, worker
+):
+    give_authenticator_app(admin_user)
+    client.force_login(admin_user)
+
+    assert client.get(STAFF)["Location"].startswith(TWO_FACTOR)
+    assert client.post(_reset_url(worker))["Location"] == TWO_FACTOR
+    assert _has_second_factor(worker)
