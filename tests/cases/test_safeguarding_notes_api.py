@@ -13,6 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from earlyhelp.audit.models import AuditEvent, Kind
 from earlyhelp.cases.models import SafeguardingNote
@@ -178,6 +180,52 @@ def test_the_chronology_in_the_api_shows_a_note_only_to_readers(world):
     assert "safeguarding_note.recorded" in reader
     assert "safeguarding_note.recorded" not in other
     assert [c for c in reader if c != "safeguarding_note.recorded"] == other
+
+
+TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=60)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=TEXT,
+    category=st.one_of(st.sampled_from(["", "disclosure", "csc_referral"]), TEXT),
+    occurred_at=st.one_of(
+        st.builds(lambda: (timezone.now() - dt.timedelta(hours=1)).isoformat()),
+        st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
+        st.datetimes().map(lambda d: d.isoformat()),
+        TEXT,
+    ),
+    corrects_id=st.one_of(st.none(), st.integers(min_value=-(2**63), max_value=2**63 - 1)),
+)
+def test_any_input_on_a_real_case_is_saved_or_refused_as_a_problem(
+    world_with_case, text, category, occurred_at, corrects_id
+):
+    client, case = world_with_case
+    before = SafeguardingNote.objects.count()
+
+    response = client.post(
+        notes_path(case.pk),
+        {
+            "text": text,
+            "category": category,
+            "occurred_at": occurred_at,
+            "corrects_id": corrects_id,
+        },
+        content_type="application/json",
+    )
+
+    assert response.status_code in (201, 422), response.content
+    if response.status_code == 422:
+        assert response["Content-Type"].startswith(PROBLEM)
+        assert SafeguardingNote.objects.count() == before
+    else:
+        assert SafeguardingNote.objects.count() == before + 1
+
+
+@pytest.fixture
+def world_with_case(world):
+    case = open_case(world)
+    return client_for(world.key_worker), case
 
 
 # ---------------------------------------------------------------- query counts
