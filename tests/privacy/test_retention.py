@@ -27,7 +27,7 @@ from earlyhelp.privacy.errors import (
 )
 from earlyhelp.privacy.models import RetentionReview, ReviewStatus
 from earlyhelp.privacy.selectors import NEWEST_FIRST, families_due_for_review
-from earlyhelp.referrals.models import RequestForSupport
+from earlyhelp.referrals.models import RequestForSupport, RequestMember
 from tests.casework import open_case, submit
 from tests.factories import make_staff
 from tests.privacy.helpers import close_long_ago, household
@@ -433,3 +433,17 @@ def test_a_key_worker_searching_for_a_person_is_refused_and_audited(client, worl
     assert AuditEvent.objects.filter(
         kind=Kind.DENIED, actor=world.key_worker, object_type="privacy.subject_access"
     ).exists()
+
+
+def test_a_person_another_family_s_request_names_is_kept(world, due, approved):
+    other_request = submit(world)
+    RequestMember.objects.create(request=other_request, person=due.child, is_subject=True)
+
+    review = services.erase_family(actor=world.head, review_id=approved.pk)
+
+    assert Person.objects.filter(pk=due.child.pk).exists()
+    assert not Person.objects.filter(pk=due.parent.pk).exists()
+    assert not Family.objects.filter(pk=due.case.family_id).exists()
+    event = AuditEvent.objects.get(code="privacy.family_erased")
+    assert event.details["people_kept_for_other_records"] == [due.child.pk]
+    assert review.status == ReviewStatus.ERASED
