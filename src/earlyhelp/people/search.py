@@ -20,7 +20,7 @@ from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 
 from earlyhelp.audit.services import record_search
 from earlyhelp.domain.matching import name_similarity
-from earlyhelp.people.models import Family, Person
+from earlyhelp.people.models import Person
 from earlyhelp.people.rules import families_visible_to
 
 MAX_RESULTS = 25
@@ -63,9 +63,11 @@ class PersonHit:
 
 
 def _visible_people(user) -> QuerySet[Person]:
-    families = Family.objects.filter(families_visible_to(user))
+    # The rule on the membership's own family, the one whose name the rows show: one
+    # look-up of each candidate's family rather than a second one in a subquery.
+    visible = families_visible_to(user, through="memberships__family")
     return Person.objects.filter(
-        merged_into__isnull=True, memberships__family__in=families
+        visible, merged_into__isnull=True, memberships__family__isnull=False
     ).distinct()
 
 
