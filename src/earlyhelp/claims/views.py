@@ -88,6 +88,19 @@ def _may_record(request: HttpRequest, target) -> bool:
     return request.user.has_perm("claims.record_progress", target)
 
 
+def _attachment_to_record(request: HttpRequest, attachment_id: int) -> Attachment:
+    """The attachment, for a form that records on it: its key worker and their managers."""
+    attachment = _attachment(request, attachment_id)
+    if not _may_record(request, attachment):
+        _refuse(
+            request,
+            object_type="claims.attachment",
+            object_id=attachment.pk,
+            message="Only the case's key worker and their managers record progress.",
+        )
+    return attachment
+
+
 # ---------------------------------------------------------------- programme progress
 
 
@@ -303,7 +316,7 @@ def attachment_detail(request: HttpRequest, attachment_id: int) -> HttpResponse:
 @login_required
 def record_progress(request: HttpRequest, attachment_id: int) -> HttpResponse:
     """Progress on one of the family's needs, with its evidence."""
-    attachment = _attachment(request, attachment_id)
+    attachment = _attachment_to_record(request, attachment_id)
     needs = [identified.need for identified in attachment.needs.all()]
     initial = {"need_code": request.GET.get("need")} if request.GET.get("need") else None
     form = ProgressForm(_posted(request), needs=needs, initial=initial)
@@ -335,7 +348,7 @@ def _adults(attachment: Attachment) -> list:
 @login_required
 def record_employment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     """A spell of work of an adult of the family, for continuous employment."""
-    attachment = _attachment(request, attachment_id)
+    attachment = _attachment_to_record(request, attachment_id)
     form = EmploymentForm(_posted(request), people=_adults(attachment))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -361,7 +374,7 @@ def record_employment(request: HttpRequest, attachment_id: int) -> HttpResponse:
 @login_required
 def end_employment(request: HttpRequest, attachment_id: int, episode_id: int) -> HttpResponse:
     """The day a recorded spell of work ended."""
-    attachment = _attachment(request, attachment_id)
+    attachment = _attachment_to_record(request, attachment_id)
     episode = next((e for e in attachment.employment.all() if e.pk == episode_id), None)
     if episode is None:
         raise Http404("No spell of work with that reference.")
