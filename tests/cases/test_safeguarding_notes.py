@@ -16,7 +16,7 @@ from django.utils import timezone
 from earlyhelp.accounts.roles import Role
 from earlyhelp.audit.models import AuditEvent, Kind
 from earlyhelp.cases import selectors, services
-from earlyhelp.cases.models import SafeguardingNote, SafeguardingNoteCategory
+from earlyhelp.cases.models import Case, SafeguardingNote, SafeguardingNoteCategory
 from earlyhelp.configuration.models import Locality
 from earlyhelp.workforce.models import Team
 from tests.casework import World, open_case
@@ -468,3 +468,18 @@ def test_the_demo_gives_each_assessed_case_a_safeguarding_note(world):
         world.key_worker,
         SafeguardingNoteCategory.CONCERN_RAISED,
     )
+
+
+def test_a_corrected_note_cannot_be_deleted_alone_but_goes_with_its_case(world):
+    from django.db.models import RestrictedError
+
+    case = open_case(world)
+    first = add_note(world, case)
+    add_note(world, case, corrects_id=first.pk)
+
+    with pytest.raises(RestrictedError):
+        first.delete()
+    # Removing a case (as retention may) removes its notes, corrections and all.
+    Case.objects.filter(pk=case.pk).delete()
+
+    assert not SafeguardingNote.objects.exists()

@@ -379,7 +379,7 @@ class SafeguardingNote(models.Model):
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
     corrects = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="corrections"
     )
 
     class Meta:
