@@ -86,3 +86,11 @@ pdf-libraries:
 
 clean:
 	rm -rf build var/static var/.static node_modules/.installed
+
+# Redis workers for background work (REDIS_URL and JOBS_BACKEND=rq in the environment):
+# one worker and the timetable (outbox sweep, daily scheduled reports), stopped together.
+.PHONY: worker
+worker: $(VENV)/.installed
+	$(MANAGE) run_job_timetable & timetable=$$!; \
+	trap 'kill $$timetable 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) rqworker default --with-scheduler
