@@ -5,6 +5,8 @@ download is on the audit log."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -69,6 +71,17 @@ def _file_name(locality: Locality | None, quarter: rules.Quarter, report_format:
     return f"governance-{place}-{quarter.code}.{report_format}"
 
 
+@contextmanager
+def _file_removed_on_failure(report: GeneratedReport) -> Iterator[None]:
+    """A rollback does not reach the storage: when the report's row is not saved after
+    all, its stored file is removed, so that no file is left without a row."""
+    try:
+        yield
+    except BaseException:
+        report.file.delete(save=False)
+        raise
+
+
 @transaction.atomic
 def generate_report(
     *,
@@ -99,20 +112,21 @@ def generate_report(
         generated_by=actor,
     )
     report.file.save(_file_name(locality, quarter, report_format), ContentFile(content), save=False)
-    report.full_clean()
-    report.save()
-    record_write(
-        actor=actor,
-        code="reporting.report_generated",
-        instance=report,
-        details={
-            "quarter": quarter.code,
-            "locality": locality.code if locality else "county",
-            "format": report_format,
-            "scheduled": scheduled,
-        },
-        source=source,
-    )
+    with _file_removed_on_failure(report):
+        report.full_clean()
+        report.save()
+        record_write(
+            actor=actor,
+            code="reporting.report_generated",
+            instance=report,
+            details={
+                "quarter": quarter.code,
+                "locality": locality.code if locality else "county",
+                "format": report_format,
+                "scheduled": scheduled,
+            },
+            source=source,
+        )
     return report
 
 
@@ -193,17 +207,18 @@ def _generate_scheduled(
         report.file.save(
             _file_name(locality, quarter, report_format), ContentFile(content), save=False
         )
-        report.save()
-        record_write(
-            actor=None,
-            code="reporting.report_generated",
-            instance=report,
-            details={
-                "quarter": quarter.code,
-                "locality": locality.code if locality else "county",
-                "format": report_format,
-                "scheduled": True,
-            },
-            source="manage.py run_scheduled_reports",
-        )
+        with _file_removed_on_failure(report):
+            report.save()
+            record_write(
+                actor=None,
+                code="reporting.report_generated",
+                instance=report,
+                details={
+                    "quarter": quarter.code,
+                    "locality": locality.code if locality else "county",
+                    "format": report_format,
+                    "scheduled": True,
+                },
+                source="manage.py run_scheduled_reports",
+            )
     return report
