@@ -352,3 +352,10 @@ def test_audit_events_about_the_subject_are_included_and_about_others_left_out(w
     event = next(e for e in data["audit_events"] if e["id"] == about_subject.pk)
     assert event["by"].startswith("Staff member ")
     assert world.key_worker.email not in json.dumps(data["audit_events"])
+
+
+def test_a_refused_request_for_an_impossible_person_number_is_still_a_problem(client, world):
+    client.force_login(world.key_worker)
+    response = client.post(f"/api/v1/privacy/subject-access/{2**64}/export")
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"

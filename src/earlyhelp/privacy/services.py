@@ -50,9 +50,15 @@ SAR_REFUSED = "Only staff who handle subject access requests can do this."
 RETENTION_REFUSED = "Only staff who review records for retention and erasure can do this."
 
 
+_BIGINT_MAX = 2**63 - 1
+
+
 def _require(actor, permission: str, *, object_type: str, object_id, source: str, message: str):
     """Refuse (and audit the refusal) unless the actor holds the permission."""
     if not actor.has_perm(permission):
+        if isinstance(object_id, int) and not 0 < object_id <= _BIGINT_MAX:
+            # No such record can exist; the audit row's subject column could not hold it.
+            object_type, object_id = f"privacy.{object_type.split('.')[-1]}", str(object_id)
         record_denied(actor=actor, object_type=object_type, object_id=object_id, source=source)
         raise PermissionDenied(message)
 
