@@ -328,50 +328,42 @@ class Redactor:
 
 def _names_of_third_parties(collection: Collection) -> list[str]:
     """Every name the export must not show: other people referred to, staff, referrers."""
+    from earlyhelp.accounts.models import User
+
     person_ids: set[int] = set()
-    user_ids: set[int] = set()
+    user_ids: set[int] = {e.actor_id for e in collection.audit_events if e.actor_id}
     names: list[str] = []
+
+    def note(target_label: str, target: models.Model | None, target_id: Any) -> None:
+        if target_label == PERSON:
+            person_ids.add(target_id)
+        elif target_label == "accounts.user":
+            user_ids.add(target_id)
+        elif target_label == "workforce.staffmember" and target is not None:
+            user_ids.add(target.user_id)
+
     for label, rows in collection.records.items():
         for obj in rows.values():
             for f in obj._meta.concrete_fields:
-                if not f.is_relation:
-                    continue
-                target = getattr(obj, f.attname)
-                if target is None:
-                    continue
-                if _label(f.related_model) == PERSON:
-                    person_ids.add(target)
-                elif _label(f.related_model) == "accounts.user":
-                    user_ids.add(target)
-            for field_name in NAME_FIELDS.get(label, ()):
-                names.append(getattr(obj, field_name, "") or "")
-    for label in (PERSON,):
-        person_ids |= {
-            pk
-            for rows in collection.records.values()
-            for obj in rows.values()
-            for f in obj._meta.many_to_many
-            if _label(f.related_model) == label
-            for pk in (o.pk for o in getattr(obj, f.name).all())
-        }
-    person_ids -= collection.subject_ids
-    family_people = Person.objects.filter(memberships__family_id__in=collection.family_ids).exclude(
-        pk__in=collection.subject_ids
-    )
-    for first, last in Person.objects.filter(
+                target_id = getattr(obj, f.attname) if f.is_relation else None
+                if target_id is not None:
+                    target = getattr(obj, f.name) if f.is_cached(obj) else None
+                    note(_label(f.related_model), target, target_id)
+            for f in obj._meta.many_to_many:
+                for item in getattr(obj, f.name).all():
+                    note(_label(f.related_model), item, item.pk)
+            names.extend(getattr(obj, name, "") or "" for name in NAME_FIELDS.get(label, ()))
+    family_people = Person.objects.filter(memberships__family_id__in=collection.family_ids)
+    third_parties = Person.objects.filter(
         Q(pk__in=person_ids) | Q(pk__in=family_people.values("pk"))
-    ).values_list("first_name", "last_name"):
-        names.append(f"{first} {last}")
-    from earlyhelp.accounts.models import User
-
-    for event in collection.audit_events:
-        if event.actor_id:
-            user_ids.add(event.actor_id)
+    ).exclude(pk__in=collection.subject_ids)
+    names.extend(
+        f"{first} {last}" for first, last in third_parties.values_list("first_name", "last_name")
+    )
     for first, last, email in User.objects.filter(pk__in=user_ids).values_list(
         "first_name", "last_name", "email"
     ):
-        names.append(f"{first} {last}")
-        names.append(email)
+        names.extend((f"{first} {last}", email))
     return names
 
 

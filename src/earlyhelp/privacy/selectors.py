@@ -111,7 +111,9 @@ def facts_of(family: Family) -> FamilyRetentionFacts:
     )
 
 
-def family_retention(*, family_id: int, rules: RetentionRules | None = None):
+def family_retention(
+    *, family_id: int, rules: RetentionRules | None = None
+) -> tuple[Family, RetentionDate | None] | None:
     """One family and its destroy-after date (None while something is open), or None
     if there is no such family."""
     family = _with_retention_facts(Family.objects.filter(pk=family_id)).first()
@@ -184,6 +186,7 @@ def with_open_reviews(rows: list[ReviewRow]) -> list[ReviewRow]:
 
 
 def review_detail(*, review_id: int) -> RetentionReview | None:
+    """One review with the people named on it, in one query."""
     return (
         RetentionReview.objects.select_related("decided_by", "approved_by", "erased_by", "family")
         .filter(pk=review_id)
@@ -198,7 +201,9 @@ def recent_reviews(*, limit: int = 20) -> list[RetentionReview]:
     )
 
 
-def find_people(*, name: str, date_of_birth: dt.date | None = None, limit: int = 25):
+def find_people(
+    *, name: str, date_of_birth: dt.date | None = None, limit: int = 25
+) -> list[Person]:
     """People whose first or last name contains each word given (merged duplicates are
     found through the record they were merged into)."""
     people = Person.objects.filter(merged_into__isnull=True)

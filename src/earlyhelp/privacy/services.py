@@ -23,6 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from earlyhelp.audit.services import record_denied, record_view, record_write
+from earlyhelp.domain.retention import RetentionDate
 from earlyhelp.people.models import Family, FamilyMember, Person
 from earlyhelp.privacy import sar
 from earlyhelp.privacy.errors import (
@@ -148,7 +149,7 @@ def _long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _due_family(family_id: int, *, today: dt.date):
+def _due_family(family_id: int, *, today: dt.date) -> tuple[Family, RetentionDate]:
     found = family_retention(family_id=family_id)
     if found is None:
         raise Http404("No family with that number.")
