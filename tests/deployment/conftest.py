@@ -1,5 +1,6 @@
 """Redis for the deployment tests: the machine's own server at 127.0.0.1:6379, in a
-database number of these tests' own, emptied before and after each test."""
+database number of these tests' own (one per pytest-xdist worker), emptied before and
+after each test."""
 
 from __future__ import annotations
 
@@ -7,7 +8,17 @@ import os
 
 import pytest
 
-REDIS_TEST_URL = os.environ.get("EARLYHELP_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+
+def _database_number() -> int:
+    """11, and one more for each further pytest-xdist worker, since each test empties it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    return 11 + index % 5
+
+
+REDIS_TEST_URL = os.environ.get(
+    "EARLYHELP_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{_database_number()}"
+)
 
 
 @pytest.fixture
