@@ -128,3 +128,42 @@ def test_rqworker_sends_a_message_queued_twice_once(installation, redis_url):
     state = _shell(env, MESSAGE_STATE.format(pk=queued["id"]))
     assert state == {"status": "sent", "attempts": 1}
     assert len(list(mail.glob("*"))) - before == 1
+
+
+START_SESSION = """
+import json
+from django.conf import settings
+from django.core.cache import cache
+from importlib import import_module
+
+store = import_module(settings.SESSION_ENGINE).SessionStore()
+store["seen_by"] = "first process"
+store.create()
+cache.set("shared", "from the first process", 60)
+print(json.dumps({"key": store.session_key, "engine": settings.SESSION_ENGINE}))
+"""
+
+READ_SESSION = """
+import json
+from django.conf import settings
+from django.core.cache import cache
+from importlib import import_module
+
+store = import_module(settings.SESSION_ENGINE).SessionStore(session_key="{key}")
+print(json.dumps({{"seen_by": store.get("seen_by"), "shared": cache.get("shared")}}))
+"""
+
+
+def test_two_processes_share_the_cache_and_sessions_survive_a_redis_flush(
+    installation, redis_url, redis_server
+):
+    env = installation | {"REDIS_URL": redis_url}
+
+    started = _shell(env, START_SESSION)
+    shared = _shell(env, READ_SESSION.format(key=started["key"]))
+    redis_server.flushdb()
+    after_flush = _shell(env, READ_SESSION.format(key=started["key"]))
+
+    assert started["engine"] == "django.contrib.sessions.backends.cached_db"
+    assert shared == {"seen_by": "first process", "shared": "from the first process"}
+    assert after_flush == {"seen_by": "first process", "shared": None}
