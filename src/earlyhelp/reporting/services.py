@@ -82,7 +82,6 @@ def _file_removed_on_failure(report: GeneratedReport) -> Iterator[None]:
         raise
 
 
-@transaction.atomic
 def generate_report(
     *,
     actor,
@@ -94,39 +93,43 @@ def generate_report(
 ) -> GeneratedReport:
     """Generate a quarterly governance report for a locality or the county and store it.
     A user must be allowed to generate reports; the schedule runs without one."""
+    # Checked before the transaction, so that a refusal stays on the audit log.
     if actor is not None and not actor.has_perm("reporting.generate_report"):
         record_denied(
             actor=actor, object_type="reporting.generatedreport", object_id="", source=source
         )
         raise PermissionDenied("You may not generate governance reports.")
-    content = render_report(
-        user=actor, locality=locality, quarter=quarter, report_format=report_format
-    )
-    report = GeneratedReport(
-        locality=locality,
-        quarter=quarter.code,
-        format=report_format,
-        scheduled=scheduled,
-        size=len(content),
-        generated_at=timezone.now(),
-        generated_by=actor,
-    )
-    report.file.save(_file_name(locality, quarter, report_format), ContentFile(content), save=False)
-    with _file_removed_on_failure(report):
-        report.full_clean()
-        report.save()
-        record_write(
-            actor=actor,
-            code="reporting.report_generated",
-            instance=report,
-            details={
-                "quarter": quarter.code,
-                "locality": locality.code if locality else "county",
-                "format": report_format,
-                "scheduled": scheduled,
-            },
-            source=source,
+    with transaction.atomic():
+        content = render_report(
+            user=actor, locality=locality, quarter=quarter, report_format=report_format
         )
+        report = GeneratedReport(
+            locality=locality,
+            quarter=quarter.code,
+            format=report_format,
+            scheduled=scheduled,
+            size=len(content),
+            generated_at=timezone.now(),
+            generated_by=actor,
+        )
+        report.file.save(
+            _file_name(locality, quarter, report_format), ContentFile(content), save=False
+        )
+        with _file_removed_on_failure(report):
+            report.full_clean()
+            report.save()
+            record_write(
+                actor=actor,
+                code="reporting.report_generated",
+                instance=report,
+                details={
+                    "quarter": quarter.code,
+                    "locality": locality.code if locality else "county",
+                    "format": report_format,
+                    "scheduled": scheduled,
+                },
+                source=source,
+            )
     return report
 
 
