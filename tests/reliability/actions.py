@@ -935,7 +935,13 @@ def _():
         report_format="xlsx",
         source="test",
     )
-    return lambda: reporting.open_report(actor=world.head, report=report, source="test").close()
+
+    def download():
+        # Only the file is closed: closing the response would end a request, and with it
+        # the test's database connection.
+        reporting.open_report(actor=world.head, report=report, source="test").file_to_stream.close()
+
+    return download
 
 
 # ---------------------------------------------------------------- configuration
