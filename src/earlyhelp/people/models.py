@@ -114,6 +114,9 @@ class FamilyMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["family", "person"], name="unique_family_member")
         ]
+        # A person's families from the index alone: the person search joins each
+        # candidate to their memberships.
+        indexes = [models.Index(fields=["person", "family"], name="people_member_by_person")]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_relationship_display()})"
