@@ -27,6 +27,9 @@ def pytest_configure(config):
     # Tests sign in with force_login or the password form alone; the two-factor tests
     # turn it on with the ``two_factor_required`` fixture below.
     settings.TWO_FACTOR_REQUIRED = False
+    # A calendar read again mid-test would add a query to the query-count tests; the
+    # expiry has its own test (tests/configuration/test_selectors.py).
+    settings.CALENDAR_CACHE_SECONDS = None
     # WhiteNoise looks for collected static files at start-up; tests use the finders.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 

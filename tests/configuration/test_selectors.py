@@ -12,6 +12,7 @@ from django.db import transaction
 from earlyhelp.configuration.models import ClosureDay
 from earlyhelp.configuration.selectors import (
     ConfigurationNotLoaded,
+    clear_service_calendar_cache,
     service_calendar,
     service_settings,
     service_timescales,
@@ -87,3 +88,22 @@ def test_a_closure_day_rolled_back_is_not_left_in_the_cached_calendar():
 
     assert service_calendar().is_working_day(day)
     assert service_calendar() is service_calendar()
+
+
+def test_a_closure_day_saved_by_another_process_is_seen_once_the_cache_is_a_minute_old(
+    settings, monkeypatch
+):
+    # Another app process's save sends no signal here: bulk_create stands in for it.
+    settings.CALENDAR_CACHE_SECONDS = 60
+    day = dt.date(2026, 6, 1)
+    now = [1000.0]
+    monkeypatch.setattr("earlyhelp.configuration.selectors.time.monotonic", lambda: now[0])
+    clear_service_calendar_cache()
+    assert service_calendar().is_working_day(day)
+
+    ClosureDay.objects.bulk_create([ClosureDay(date=day, reason="Closed by another process")])
+    now[0] += 59
+    assert service_calendar().is_working_day(day)
+
+    now[0] += 2
+    assert not service_calendar().is_working_day(day)

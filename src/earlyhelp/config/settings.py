@@ -243,6 +243,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "earlyhelp@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Early Help")
+# How long a process trusts its cached working-day calendar before reading the closure
+# days again (another process may have changed them).
+CALENDAR_CACHE_SECONDS = float(os.environ.get("CALENDAR_CACHE_SECONDS", "60"))
 # Shows a banner on every page saying the people in the system are synthetic.
 DEMO_MODE = env_bool("DEMO_MODE")
 

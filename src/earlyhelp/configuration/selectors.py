@@ -5,13 +5,18 @@ The calendar is cached per process. Saving or deleting a ClosureDay clears the c
 (signal receivers below), and a transaction that has changed closure days never fills
 it: its rows are not committed yet and could still roll back. Writes that bypass model
 signals (``QuerySet.update``, ``bulk_create``) must call ``clear_service_calendar_cache``.
+Other app processes and workers cannot hear those signals, so a cached calendar is read
+again once it is ``CALENDAR_CACHE_SECONDS`` old (a minute by default): a closure day
+saved on one machine reaches every process within that time.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
@@ -57,6 +62,7 @@ def service_timescales() -> Timescales:
 
 _lock = threading.Lock()
 _cached: WorkingCalendar | None = None
+_cached_at = 0.0
 # Bumped on every clear, so a read that raced a change never stores what it read.
 _generation = 0
 
@@ -87,8 +93,9 @@ def service_calendar() -> WorkingCalendar:
     from earlyhelp.domain.calendar import WorkingCalendar
 
     with _lock:
-        cached, generation = _cached, _generation
-    if cached is not None:
+        cached, cached_at, generation = _cached, _cached_at, _generation
+    max_age = settings.CALENDAR_CACHE_SECONDS
+    if cached is not None and (max_age is None or time.monotonic() - cached_at < max_age):
         return cached
     calendar = WorkingCalendar(closure_days=ClosureDay.objects.values_list("date", flat=True))
     if not _uncommitted_closure_changes():
@@ -97,10 +104,10 @@ def service_calendar() -> WorkingCalendar:
 
 
 def _store(calendar: WorkingCalendar, generation: int) -> None:
-    global _cached
+    global _cached, _cached_at
     with _lock:
         if _generation == generation:
-            _cached = calendar
+            _cached, _cached_at = calendar, time.monotonic()
 
 
 @receiver(post_save, sender=ClosureDay, dispatch_uid="configuration.closure_day_saved")
