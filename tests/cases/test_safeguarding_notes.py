@@ -75,7 +75,6 @@ READERS = {
     "the case's key worker",
     "the team manager (the worker's line manager)",
     "the locality manager up the line",
-    "a locality manager of the case's locality",
     "the head of service",
     "a county DSO (no placement)",
     "a DSO placed in the case's district",
@@ -136,6 +135,35 @@ def test_the_service_adds_a_note_only_for_those_allowed(world, who, allowed):
     assert AuditEvent.objects.filter(kind=Kind.DENIED, actor=user, object_id=str(case.pk)).exists()
 
 
+@pytest.mark.parametrize("who", list(MAKERS))
+def test_whoever_may_read_or_add_notes_may_also_open_the_case(world, who):
+    case = open_case(world)
+    user = MAKERS[who](world)
+
+    for perm in ("cases.read_safeguarding_notes", "cases.add_safeguarding_note"):
+        if user.has_perm(perm, case):
+            assert user.has_perm("cases.work_on_case", case)
+
+
+def test_a_locality_manager_outside_the_line_reads_no_notes_on_a_case_they_cannot_open(world):
+    """The notes rule names the case's locality manager, but only among those the family
+    access rule lets open the case: adding a note must not end on a 403 page."""
+    case = open_case(world)
+    outside = _placed(Role.LOCALITY_MANAGER, locality=world.district.locality)
+    path = reverse("cases:add-safeguarding-note", args=[case.pk])
+
+    assert not outside.has_perm("cases.work_on_case", case)
+    assert client_for(outside).post(path, _form_data()).status_code == 403
+    assert not SafeguardingNote.objects.exists()
+    # Placed on the worker's line, the same locality manager reads and adds notes.
+    world.manager.staff.line_manager = outside
+    world.manager.staff.save()
+    case = Case.objects.get(pk=case.pk)
+    assert outside.has_perm("cases.add_safeguarding_note", case)
+    assert client_for(outside).post(path, _form_data()).status_code == 302
+    assert client_for(outside).get(reverse("cases:detail", args=[case.pk])).status_code == 200
+
+
 def test_an_inactive_key_worker_may_not_read_the_notes(world):
     case = open_case(world)
     world.key_worker.is_active = False
@@ -158,8 +186,9 @@ def test_the_case_page_shows_notes_to_readers_and_only_a_restriction_line_to_oth
     response = client_for(user).get(reverse("cases:detail", args=[case.pk]))
 
     if response.status_code == 403:
-        # Not allowed to open the case at all (the family access rule).
-        assert not allowed or who == "a locality manager of the case's locality"
+        # Not allowed to open the case at all (the family access rule), and so never a
+        # reader of its notes.
+        assert not allowed
         assert SECRET not in response.content.decode()
         return
     html = response.content.decode()

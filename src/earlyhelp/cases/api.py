@@ -6,6 +6,7 @@ import datetime as dt
 
 from ninja import Field, Router, Schema, Status
 
+from earlyhelp.audit.services import record_view
 from earlyhelp.cases import selectors, services
 from earlyhelp.cases.models import Case, SafeguardingNote
 from earlyhelp.core.pagination import Page, paginate
@@ -195,8 +196,16 @@ class ConcernOut(Schema):
     id: int
     raised_at: dt.datetime
     raised_by: str
-    concern: str
-    outcome: str
+    is_open: bool
+    details_restricted: bool = Field(
+        description=(
+            "True when the reader may not see the concern and its outcome: they are left "
+            "out (null). Readers are the case's key worker, their line management, the "
+            "DSOs covering the case and whoever raised the concern."
+        )
+    )
+    concern: str | None
+    outcome: str | None
     outcome_recorded_at: dt.datetime | None
 
 
@@ -289,8 +298,22 @@ def _summary(case: Case) -> CaseSummaryOut:
     )
 
 
+def _concern_out(concern, *, readable: bool) -> ConcernOut:
+    return ConcernOut(
+        id=concern.pk,
+        raised_at=concern.raised_at,
+        raised_by=str(concern.raised_by),
+        is_open=concern.is_open,
+        details_restricted=not readable,
+        concern=concern.concern if readable else None,
+        outcome=concern.outcome if readable else None,
+        outcome_recorded_at=concern.outcome_recorded_at,
+    )
+
+
 def _detail(request, case_id: int) -> CaseOut:
     case = selectors.access_case(user=request.auth, case_id=case_id, source=_source(request))
+    texts = selectors.safeguarding_texts_for(user=request.auth, case=case, source=_source(request))
     assessment = case.assessment
     summary = _summary(case).dict()
     summary["contacts"] = len(case.contacts.all())
@@ -361,15 +384,7 @@ def _detail(request, case_id: int) -> CaseOut:
             for r in case.reviews.all()
         ],
         safeguarding_concerns=[
-            ConcernOut(
-                id=c.pk,
-                raised_at=c.raised_at,
-                raised_by=str(c.raised_by),
-                concern=c.concern,
-                outcome=c.outcome,
-                outcome_recorded_at=c.outcome_recorded_at,
-            )
-            for c in case.safeguarding_concerns.all()
+            _concern_out(c, readable=texts.concern(c)) for c in case.safeguarding_concerns.all()
         ],
         approvals=[
             ApprovalOut(
@@ -566,20 +581,23 @@ def raise_concern(request, case_id: int, payload: ConcernIn):
     "/safeguarding/{concern_id}/outcome", response=ConcernOut, summary="DSO records outcome"
 )
 def record_concern_outcome(request, concern_id: int, payload: OutcomeIn):
+    """Only a designated safeguarding officer; the concern and outcome text come back
+    only to a DSO covering the case (``details_restricted`` otherwise)."""
     concern = services.record_safeguarding_outcome(
         actor=request.auth,
         concern_id=concern_id,
         outcome=payload.outcome,
         source=_source(request),
     )
-    return ConcernOut(
-        id=concern.pk,
-        raised_at=concern.raised_at,
-        raised_by=str(concern.raised_by),
-        concern=concern.concern,
-        outcome=concern.outcome,
-        outcome_recorded_at=concern.outcome_recorded_at,
-    )
+    readable = selectors.can_read_safeguarding_concern(user=request.auth, concern=concern)
+    if readable:
+        record_view(
+            actor=request.auth,
+            instance=concern.case,
+            source=_source(request),
+            code="safeguarding_details.viewed",
+        )
+    return _concern_out(concern, readable=readable)
 
 
 def _note_out(note: SafeguardingNote) -> SafeguardingNoteOut:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from earlyhelp.audit.services import record_denied
+from earlyhelp.audit.services import record_denied, record_view
 from earlyhelp.cases import selectors, services, web
 from earlyhelp.cases.forms import ConfirmForm, default_star
 from earlyhelp.cases.models import (
@@ -356,10 +356,18 @@ def safeguarding_outcome(request, concern_id: int):
             )
         if outcome.ok:
             return _done(request, case, "Safeguarding outcome recorded")
+    concern_readable = selectors.can_read_safeguarding_concern(user=request.user, concern=concern)
+    if concern_readable:
+        record_view(
+            actor=request.user,
+            instance=case,
+            source=web.source(request),
+            code="safeguarding_details.viewed",
+        )
     return web.render_form(
         request,
         "cases/plan_safeguarding_outcome.html",
-        {"case": case, "form": form, "concern": concern},
+        {"case": case, "form": form, "concern": concern, "concern_readable": concern_readable},
     )
 
 

@@ -1,5 +1,6 @@
 """Who may work on a case: whoever may open the family's record. Who may read and add
-safeguarding notes: fewer people (see ``can_read_safeguarding_notes``)."""
+safeguarding notes, and read the text of safeguarding concerns and of escalation
+discussions: fewer people (see ``can_read_safeguarding_notes``)."""
 
 from __future__ import annotations
 
@@ -76,8 +77,35 @@ def is_dso_for_case(user, case) -> bool:
 # worker's line manager chain, the locality manager of the case's locality, head of
 # service) and the DSOs covering the case's district. Not the rest of the team, business
 # support, Talkzone or outreach workers, quality review officers or other districts.
+# Only among those who may open the case at all (the family access rule), so that
+# nobody may add a note to a case they then cannot open. The cheap role tests come
+# first: the family access rule is evaluated only for someone who passes them.
 can_read_safeguarding_notes = rules.is_authenticated & (
-    is_case_key_worker | manages_case_worker | is_locality_manager_of_case | is_dso_for_case
+    (is_case_key_worker | manages_case_worker | is_locality_manager_of_case | is_dso_for_case)
+    & works_on_case
+)
+
+
+@rules.predicate
+def reads_notes_of_concern_case(user, concern) -> bool:
+    return concern is not None and can_read_safeguarding_notes.test(user, concern.case)
+
+
+@rules.predicate
+def raised_the_concern(user, concern) -> bool:
+    return concern is not None and concern.raised_by_id == user.pk
+
+
+@rules.predicate
+def works_on_concern_case(user, concern) -> bool:
+    return concern is not None and works_on_case.test(user, concern.case)
+
+
+# The text of a safeguarding concern and of its DSO outcome: the readers of the case's
+# safeguarding notes, and whoever raised the concern, while they may open the case.
+# Everyone else who may open the case sees that a concern exists, its status and dates.
+can_read_safeguarding_concern = rules.is_authenticated & (
+    reads_notes_of_concern_case | (raised_the_concern & works_on_concern_case)
 )
 
 rules.add_perm("cases.work_on_case", rules.is_authenticated & works_on_case)
@@ -85,3 +113,6 @@ rules.add_perm("cases.manage_case", rules.is_authenticated & manages_case_worker
 rules.add_perm("cases.record_safeguarding_outcome", is_dso)
 rules.add_perm("cases.read_safeguarding_notes", can_read_safeguarding_notes)
 rules.add_perm("cases.add_safeguarding_note", can_read_safeguarding_notes)
+# The escalation discussion (the talk about a referral to Children's Social Care).
+rules.add_perm("cases.read_escalation_discussion", can_read_safeguarding_notes)
+rules.add_perm("cases.read_safeguarding_concern", can_read_safeguarding_concern)

@@ -170,6 +170,46 @@ def can_read_safeguarding_notes(*, user, case: Case) -> bool:
     return user.has_perm("cases.read_safeguarding_notes", case)
 
 
+RESTRICTED_DETAILS = "Details are restricted to those who need them"
+
+
+@dataclass(frozen=True)
+class SafeguardingTexts:
+    """Which safeguarding texts of a case a user may read: the text and DSO outcome of
+    the concerns in ``concern_ids``, and the escalation discussion if
+    ``escalation_discussion``. Everyone who may open the case sees that the concerns and
+    escalations exist, with their status and dates, but not their text."""
+
+    concern_ids: frozenset[int]
+    escalation_discussion: bool
+
+    def concern(self, concern: SafeguardingConcern) -> bool:
+        return concern.pk in self.concern_ids
+
+
+def can_read_safeguarding_concern(*, user, concern: SafeguardingConcern) -> bool:
+    return user.has_perm("cases.read_safeguarding_concern", concern)
+
+
+def safeguarding_texts_for(*, user, case: Case, source: str) -> SafeguardingTexts:
+    """Which of the case's safeguarding texts the user may read, from what
+    ``case_detail`` prefetched (no query but the audit). Reading any of them is audited,
+    as reading the safeguarding notes is."""
+    concerns = case.safeguarding_concerns.all()
+    for concern in concerns:
+        concern.case = case  # the rule reads the case; use the one already loaded
+    texts = SafeguardingTexts(
+        concern_ids=frozenset(
+            c.pk for c in concerns if can_read_safeguarding_concern(user=user, concern=c)
+        ),
+        escalation_discussion=bool(case.escalations.all())
+        and user.has_perm("cases.read_escalation_discussion", case),
+    )
+    if texts.concern_ids or texts.escalation_discussion:
+        record_view(actor=user, instance=case, source=source, code="safeguarding_details.viewed")
+    return texts
+
+
 def _notes_of(case: Case) -> list[SafeguardingNote]:
     return list(
         SafeguardingNote.objects.filter(case=case).select_related("author", "corrects__author")
@@ -189,7 +229,12 @@ def safeguarding_notes_for(*, user, case: Case, source: str) -> list[Safeguardin
 def _case_for_notes(case_id: int) -> Case | None:
     return (
         Case.objects.select_related(
-            "family", "team__district", "team__manager", "key_worker__staff__line_manager"
+            # The family and what the family access rule reads of it.
+            "family__team",
+            "family__key_worker__staff__line_manager",
+            "team__district",
+            "team__manager",
+            "key_worker__staff__line_manager",
         )
         .filter(pk=case_id)
         .first()

@@ -1230,7 +1230,9 @@ def _record_safeguarding_outcome(
         actor=actor,
         code="safeguarding.outcome_recorded",
         instance=record,
-        details={"outcome": record.outcome},
+        # Never the outcome or the concern text: the audit log is read by more people
+        # than may read them (cases/rules.py).
+        details={"flag_lifted": not case.safeguarding_flag},
         source=source,
     )
     return record

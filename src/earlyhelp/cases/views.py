@@ -260,6 +260,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "safeguarding_notes": selectors.safeguarding_notes_for(
                 user=request.user, case=case, source=web.source(request)
             ),
+            "safeguarding_texts": selectors.safeguarding_texts_for(
+                user=request.user, case=case, source=web.source(request)
+            ),
             "group_sessions": group_sessions_towards_plan(
                 attendance_for_people([m.person_id for m in case.family.memberships.all()]),
                 case.actions.all(),
