@@ -130,7 +130,9 @@ def test_every_writing_service_function_is_tested_or_exempt_with_a_reason():
         "Writing service functions with no entry in tests/reliability/actions.py "
         f"(add one to ACTIONS, or to EXEMPT with the reason): {missing}"
     )
-    assert len(writers) > 80, "the scan found too few service functions: is it still working?"
+    # The scan itself: a write through a private helper counts, a pure function does not.
+    assert {"cases.record_contact", "planning.create_scenario", "tasks.create_task"} <= writers
+    assert not {"people.normalise_postcode", "planning.results_of"} & writers
 
 
 def test_every_entry_names_a_service_function_that_exists():
