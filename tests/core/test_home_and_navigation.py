@@ -50,7 +50,10 @@ def test_key_worker_sees_families_in_the_navigation(client):
     assert "Families" in _nav_labels(response)
     assert "Audit log" not in _nav_labels(response)
     assert "Administration" not in _nav_labels(response)
+    assert "Two-factor sign-in" not in _nav_labels(response)
     assert 'href="/families/"' in response.content.decode()
+    # Everyone can make new recovery codes for their own two-factor sign-in.
+    assert 'href="/account/two-factor/recovery-codes/"' in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -73,6 +76,7 @@ def test_system_administrator_sees_administration(client):
     response = client.get("/")
 
     assert "Administration" in _nav_labels(response)
+    assert "Two-factor sign-in" in _nav_labels(response)
     assert 'href="/admin/"' in response.content.decode()
 
 

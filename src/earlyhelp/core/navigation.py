@@ -64,6 +64,9 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Performance", "reporting:dashboard", permission="reporting.view_dashboard"),
     NavItem("Audit log", "audit:search", permission="audit.view_auditevent"),
     NavItem("Data protection", "privacy:index", permission="privacy.handle_subject_access"),
+    NavItem(
+        "Two-factor sign-in", "accounts:two-factor-staff", permission="accounts.reset_two_factor"
+    ),
     NavItem("Administration", "admin:index", roles=frozenset({Role.SYSTEM_ADMINISTRATOR})),
     NavItem("API", "api-docs"),
 )
