@@ -28,7 +28,7 @@ from earlyhelp.claims import services as claims
 from earlyhelp.claims.loader import load_frameworks
 from earlyhelp.configuration import services as configuration
 from earlyhelp.configuration.loader import read_configuration
-from earlyhelp.configuration.models import ServiceSettings
+from earlyhelp.configuration.models import ServiceSettings, Specialism
 from earlyhelp.domain.performance import parse_quarter
 from earlyhelp.outreach import services as outreach
 from earlyhelp.people import services as people
@@ -102,6 +102,18 @@ def _():
 def _():
     world = build_world()
     return lambda: submit(world, consents=[])
+
+
+@action("referrals.submit_request[a CAF exists]")
+def _():
+    world = build_world()
+    caf = rfs.CafInput(
+        exists=True,
+        urn="LAN-2024-000077",
+        lead_professional="Jo Health",
+        lead_professional_email="jo.health@example.test",
+    )
+    return lambda: submit(world, caf=caf)
 
 
 @action("referrals.resubmit_request")
@@ -453,13 +465,15 @@ def _():
     world = build_world()
     waiting(world)
     waiting(world, name="Second")
+    waiting(world, name="Third")
     proposal = allocation.propose_bulk_allocation(actor=world.manager, team_id=world.team.pk)
     lines = list(proposal.lines.order_by("position"))
     decisions = [
         allocation.LineDecision(
-            line_id=lines[0].pk, action="change", worker_id=world.key_worker.pk
+            line_id=lines[0].pk, action="change", worker_id=world.second_worker.pk
         ),
         allocation.LineDecision(line_id=lines[1].pk, action="reject"),
+        allocation.LineDecision(line_id=lines[2].pk, action="accept"),
     ]
     return lambda: allocation.decide_proposal_lines(
         actor=world.manager, proposal_id=proposal.pk, decisions=decisions
@@ -500,13 +514,14 @@ def _():
 @action("workforce.update_worker_capacity")
 def _():
     world = build_world()
+    Specialism.objects.create(code="send", name="SEND", matches_send=True)
     return lambda: workforce.update_worker_capacity(
         actor=world.manager,
         worker_id=world.key_worker.staff.pk,
         fte=Decimal("0.6"),
         protected_hours=Decimal("2.5"),
-        specialism_codes=[],
-        languages=["Urdu"],
+        specialism_codes=["send"],
+        languages=["Urdu", "Polish"],
     )
 
 
