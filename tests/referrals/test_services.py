@@ -78,13 +78,15 @@ def test_a_request_with_consent_is_acknowledged_and_queued_for_allocation(world)
     )
 
 
-def test_only_intake_roles_take_requests(world):
+def test_only_intake_roles_take_requests_and_a_refusal_is_audited(world):
     before = counts()
 
     with pytest.raises(PermissionDenied):
         submit(world, actor=world.dso)
 
     assert counts() == before
+    refusal = AuditEvent.objects.get(kind=AuditKind.DENIED, actor=world.dso)
+    assert refusal.object_type == "referrals.requestforsupport"
 
 
 def test_a_postcode_outside_the_service_area_is_refused(world):

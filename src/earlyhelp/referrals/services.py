@@ -110,8 +110,11 @@ class _Resolved:
     people: dict[str, Person] = field(default_factory=dict)
 
 
-def _check_permission(actor) -> None:
+def _check_permission(actor, *, source: str = "") -> None:
     if not actor.has_perm("referrals.submit_request"):
+        record_denied(
+            actor=actor, object_type="referrals.requestforsupport", object_id="", source=source
+        )
         raise PermissionDenied("Your role cannot take Requests for Support.")
 
 
@@ -451,7 +454,6 @@ def _return_for_consent(
     )
 
 
-@transaction.atomic
 def submit_request(
     *,
     actor,
@@ -468,7 +470,38 @@ def submit_request(
 ) -> RequestForSupport:
     """Receive a Request for Support. Without consent it is returned to the referrer and
     goes no further; with it, it is acknowledged, CAF-checked and queued for allocation."""
-    _check_permission(actor)
+    # Refused before the transaction opens, so that the refusal stays on the audit log.
+    _check_permission(actor, source=source)
+    return _submit_request(
+        actor=actor,
+        route=route,
+        received_at=received_at,
+        referrer=referrer,
+        members=members,
+        consents=consents,
+        needs=needs,
+        caf=caf,
+        address=address,
+        family_id=family_id,
+        source=source,
+    )
+
+
+@transaction.atomic
+def _submit_request(
+    *,
+    actor,
+    route: str,
+    received_at: dt.datetime,
+    referrer: ReferrerInput,
+    members: list[MemberInput],
+    consents: list[ConsentInput],
+    needs: NeedsInput,
+    caf: CafInput,
+    address: AddressInput | None,
+    family_id: int | None,
+    source: str,
+) -> RequestForSupport:
     if route not in Route.values:
         raise ValidationError({"route": ["Choose how the request came in"]})
     _validate(received_at=received_at, members=members, needs=needs, caf=caf, referrer=referrer)
