@@ -1,7 +1,8 @@
 """Load test: 150 staff at once, two app processes behind nginx, one PostgreSQL.
 
     .venv/bin/python benchmarks/load/run.py                 # the reported run
-    .venv/bin/python benchmarks/load/run.py --users 20 --run-time 1m --years 1   # a trial
+    .venv/bin/python benchmarks/load/run.py --reuse --redis-url redis://127.0.0.1:6379/5
+    .venv/bin/python benchmarks/load/run.py --users 20 --managers 4 --run-time 1m --years 1
 
 It (1) creates the PostgreSQL database afresh (``--database``, default ``eh_load``;
 ``--reuse`` keeps a county generated before), migrates it, loads the Lancashire
@@ -61,7 +62,7 @@ def fresh_database(postgres: str, name: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def build(args) -> str:
+def build(args: argparse.Namespace) -> str:
     """Migrate, load the configuration and generate the county (county.py's build)."""
     from pages import _has_tables, _setup_database
 
@@ -210,7 +211,7 @@ def row_counts() -> dict[str, int]:
 # ---------------------------------------------------------------- the processes
 
 
-def app_environment(args, var_dir: Path) -> dict[str, str]:
+def app_environment(args: argparse.Namespace, var_dir: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "earlyhelp.config.settings",
@@ -246,7 +247,7 @@ def wait_for(url: str, seconds: float = 180) -> None:
         time.sleep(0.5)
 
 
-def start_apps(args, out: Path, env: dict[str, str]) -> list[subprocess.Popen]:
+def start_apps(args: argparse.Namespace, out: Path, env: dict[str, str]) -> list[subprocess.Popen]:
     apps = []
     for port in args.app_ports:
         apps.append(
@@ -293,7 +294,7 @@ def nginx_binary() -> str:
     raise SystemExit("nginx is missing: run 'sudo apt-get install nginx-light'")
 
 
-def start_nginx(args, out: Path) -> subprocess.Popen:
+def start_nginx(args: argparse.Namespace, out: Path) -> subprocess.Popen:
     tmp = out / "nginx-tmp"
     tmp.mkdir(exist_ok=True)
     tmp.chmod(0o777)  # nginx's worker runs as an unprivileged user
@@ -427,7 +428,17 @@ def _ms(value: str) -> str:
     return f"{float(value):,.0f}" if value not in ("", "N/A") else "n/a"
 
 
-def report(args, out, how, watch, before, after, counted, logged_before) -> str:
+def report(
+    args: argparse.Namespace,
+    out: Path,
+    how: str,
+    watch: MachineWatch,
+    before: dict[str, int],
+    after: dict[str, int],
+    counted: dict,
+    logged_before: dict[int, int],
+) -> str:
+    """The Markdown report: locust's figures, writes against rows, who served, the CPU."""
     rows = stats_rows(out / "locust")
     lines = [
         f"Load test on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC: {args.users} users "
