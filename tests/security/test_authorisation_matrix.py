@@ -25,6 +25,7 @@ the own record (held by the Preston team A) and with a foreign one (held by a te
 another district of another locality). Subjects allowed on the own record must be
 refused the foreign one unless the rule's foreign set names them, and the foreign
 record's own key worker must be let in (so the foreign URL is known to be valid).
+Subjects allowed both (service-wide roles) are asked with the own record only.
 
 Limits: a page that sends a refused user elsewhere with a 302 (not to sign-in) would
 read as allowed; none does today (refusals raise PermissionDenied or Http404). Lists
@@ -98,12 +99,13 @@ def _expected(route, method: str, subject: str, variant: str) -> str:
 def _subjects_for(rule, variant: str) -> tuple[str, ...]:
     """The subjects to try, those the rule lets in first (the first answer also tells
     whether a web route offers the method at all)."""
-    if variant == "own":
-        wanted = set(SUBJECTS)
-    else:
-        # The foreign record: whoever may open the own one, and whoever may open this one.
-        wanted = (rule.allowed("own") | rule.allowed("foreign")) - {"anonymous"}
     allowed = rule.allowed(variant)
+    # With the foreign record: whoever may open the own one but not this one (the direct
+    # object references to refuse), and whoever may open this one but not the own one (the
+    # foreign key worker: the URL is valid). Those let in to both, the service-wide roles,
+    # were asked with the own record.
+    wanted = set(SUBJECTS) if variant == "own" else rule.allowed("own") ^ allowed
+    allowed = allowed - {"anonymous"}
     return tuple(sorted((s for s in SUBJECTS if s in wanted), key=lambda s: (s not in allowed,)))
 
 
