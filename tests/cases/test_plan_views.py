@@ -674,8 +674,13 @@ def _render_sections(user, case_id: int) -> tuple[str, int]:
     request = RequestFactory().get(f"/cases/{case_id}/")
     request.user = user
     case = selectors.access_case(user=user, case_id=case_id, source="test")
+    texts = selectors.safeguarding_texts_for(user=user, case=case, source="test")
     with CaptureQueriesContext(connection) as queries:
-        html = render_to_string("cases/_plan_sections.html", {"case": case}, request=request)
+        html = render_to_string(
+            "cases/_plan_sections.html",
+            {"case": case, "safeguarding_texts": texts},
+            request=request,
+        )
     return html, len(queries)
 
 

@@ -19,6 +19,8 @@ from earlyhelp.accounts.roles import Role
 from earlyhelp.audit.models import AuditEvent, Kind
 from earlyhelp.cases import services
 from earlyhelp.cases.models import SafeguardingConcern
+from earlyhelp.tasks.models import Kind as TaskKind
+from earlyhelp.tasks.models import Task
 from tests.cases.test_safeguarding_notes import MAKERS, ROLES, _placed, client_for
 from tests.casework import World, assessed_case, open_case
 
@@ -265,22 +267,23 @@ def test_a_dso_covering_the_case_reads_the_concern_on_the_outcome_page(world):
     assert _detail_views().get().actor == world.dso
 
 
-def test_a_dso_of_another_district_records_the_outcome_without_reading_the_concern(world):
+def test_a_dso_of_another_district_is_not_alerted_and_cannot_record_the_outcome(world):
+    elsewhere = _placed(Role.DSO, team=world.other_team)
     case = open_case(world)
     concern = raise_concern(world, case)
-    elsewhere = _placed(Role.DSO, team=world.other_team)
     path = reverse("cases:safeguarding-outcome", args=[concern.pk])
 
-    page = client_for(elsewhere).get(path).content.decode()
+    page = client_for(elsewhere).get(path)
     posted = client_for(elsewhere).post(path, {"outcome": OUTCOME})
 
-    assert CONCERN not in page
-    assert RESTRICTED in page
-    assert posted.status_code == 302
-    assert not _detail_views().exists()
+    assert page.status_code == posted.status_code == 403
+    assert CONCERN not in page.content.decode()
+    concern.refresh_from_db()
+    assert concern.is_open
+    assert not Task.objects.filter(assignee=elsewhere).exists()
+    assert Task.objects.filter(assignee=world.dso, kind=TaskKind.SAFEGUARDING).exists()
     html = client_for(elsewhere).get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert OUTCOME not in html
-    assert f"Recorded by {elsewhere}" in html
+    assert reverse("cases:safeguarding-outcome", args=[concern.pk]) not in html
 
 
 # ---------------------------------------------------------------- the API
@@ -330,15 +333,11 @@ def test_the_raiser_reads_their_own_concern_in_the_api(world):
     assert [c["concern"] for c in concerns] == [None, SECOND_CONCERN]
 
 
-@pytest.mark.parametrize(
-    ("dso", "readable"),
-    [("a county DSO (no placement)", True), ("a DSO placed in another district", False)],
-)
-def test_the_outcome_answer_carries_the_text_only_for_a_dso_covering_the_case(world, dso, readable):
+def test_the_outcome_answer_carries_the_text_for_the_dso_covering_the_case(world):
     case = open_case(world)
     concern = raise_concern(world, case)
 
-    response = client_for(MAKERS[dso](world)).post(
+    response = client_for(world.dso).post(
         f"/api/v1/cases/safeguarding/{concern.pk}/outcome",
         {"outcome": OUTCOME},
         content_type="application/json",
@@ -346,12 +345,26 @@ def test_the_outcome_answer_carries_the_text_only_for_a_dso_covering_the_case(wo
 
     assert response.status_code == 200
     body = response.json()
-    assert (body["is_open"], body["details_restricted"]) == (False, not readable)
-    if readable:
-        assert (body["concern"], body["outcome"]) == (CONCERN, OUTCOME)
-    else:
-        assert (body["concern"], body["outcome"]) == (None, None)
-    assert _detail_views().exists() is readable
+    assert (body["is_open"], body["details_restricted"]) == (False, False)
+    assert (body["concern"], body["outcome"]) == (CONCERN, OUTCOME)
+    assert _detail_views().exists()
+
+
+def test_a_dso_of_another_district_cannot_record_the_outcome_in_the_api(world):
+    case = open_case(world)
+    concern = raise_concern(world, case)
+    elsewhere = _placed(Role.DSO, team=world.other_team)
+
+    response = client_for(elsewhere).post(
+        f"/api/v1/cases/safeguarding/{concern.pk}/outcome",
+        {"outcome": OUTCOME},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert CONCERN not in response.content.decode()
+    assert AuditEvent.objects.filter(kind=Kind.DENIED, actor=elsewhere).exists()
 
 
 # ---------------------------------------------------------------- audit log, chronology, extracts

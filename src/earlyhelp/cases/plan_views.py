@@ -338,6 +338,17 @@ def safeguarding_outcome(request, concern_id: int):
         raise Http404("No such safeguarding concern.")
     case = _access(request, case_id)
     concern = next(c for c in case.safeguarding_concerns.all() if c.pk == concern_id)
+    if not request.user.has_perm("cases.record_safeguarding_outcome", concern):
+        record_denied(
+            actor=request.user,
+            object_type="cases.safeguardingconcern",
+            object_id=concern_id,
+            source=web.source(request),
+        )
+        raise PermissionDenied(
+            "Only a designated safeguarding officer covering the family's district can record "
+            "the outcome."
+        )
     if not concern.is_open:
         return _not_now(
             request,

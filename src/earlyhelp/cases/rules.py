@@ -110,7 +110,16 @@ can_read_safeguarding_concern = rules.is_authenticated & (
 
 rules.add_perm("cases.work_on_case", rules.is_authenticated & works_on_case)
 rules.add_perm("cases.manage_case", rules.is_authenticated & manages_case_worker)
-rules.add_perm("cases.record_safeguarding_outcome", is_dso)
+
+
+@rules.predicate
+def covers_concern(user, concern) -> bool:
+    """Without a concern (menus, the model-level check) any DSO; with one, a DSO
+    covering its case, who is alerted to it and may read it."""
+    return concern is None or is_dso_for_case.test(user, concern.case)
+
+
+rules.add_perm("cases.record_safeguarding_outcome", is_dso & covers_concern)
 rules.add_perm("cases.read_safeguarding_notes", can_read_safeguarding_notes)
 rules.add_perm("cases.add_safeguarding_note", can_read_safeguarding_notes)
 # The escalation discussion (the talk about a referral to Children's Social Care).

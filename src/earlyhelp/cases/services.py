@@ -126,8 +126,12 @@ def line_manager_for(case: Case):
     return case.team.manager
 
 
-def _dsos() -> list:
-    return list(User.objects.filter(groups__name=Role.DSO.value, is_active=True).order_by("pk"))
+def _dsos(case: Case) -> list:
+    """The DSOs covering the case's district (a county DSO covers every district)."""
+    from earlyhelp.cases.rules import is_dso_for_case
+
+    dsos = User.objects.filter(groups__name=Role.DSO.value, is_active=True).order_by("pk")
+    return [dso for dso in dsos.select_related("staff__team") if is_dso_for_case(dso, case)]
 
 
 def _set_status(case: Case, action: str) -> tuple[str, str]:
@@ -701,7 +705,7 @@ def _record_escalation(*, actor, case: Case, data: Mapping[str, object], source:
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
-    for dso in _dsos():
+    for dso in _dsos(case):
         queue_message(
             kind=MessageKind.DSO_NOTICE,
             to=dso.email,
@@ -1149,7 +1153,7 @@ def raise_safeguarding_concern(
     )
     case.safeguarding_flag = True
     _save_case(case, "safeguarding_flag")
-    recipients = {u.pk: u for u in _dsos()}
+    recipients = {u.pk: u for u in _dsos(case)}
     manager = line_manager_for(case)
     if manager is not None:
         recipients[manager.pk] = manager
@@ -1188,14 +1192,22 @@ def record_safeguarding_outcome(
 ) -> SafeguardingConcern:
     """A DSO records the outcome; the flag lifts when no concern is left open."""
     # Checked before the transaction, so that a refusal stays on the audit log.
-    if not actor.has_perm("cases.record_safeguarding_outcome"):
+    concern = (
+        SafeguardingConcern.objects.select_related("case__team__district")
+        .filter(pk=concern_id)
+        .first()
+    )
+    if not actor.has_perm("cases.record_safeguarding_outcome", concern):
         record_denied(
             actor=actor,
             object_type="cases.safeguardingconcern",
             object_id=concern_id,
             source=source,
         )
-        raise PermissionDenied("Only a designated safeguarding officer can record the outcome.")
+        raise PermissionDenied(
+            "Only a designated safeguarding officer covering the family's district can record "
+            "the outcome."
+        )
     return _record_safeguarding_outcome(
         actor=actor, concern_id=concern_id, outcome=outcome, source=source
     )
