@@ -79,7 +79,9 @@ NAME_FIELDS: dict[str, frozenset[str]] = {
 }
 # Records the handler reviews before disclosure (information that could cause serious
 # harm may be withheld: Data Protection Act 2018, Schedule 3).
-REVIEW_BEFORE_DISCLOSURE = frozenset({"cases.safeguardingconcern", "cases.safeguardingnote"})
+REVIEW_BEFORE_DISCLOSURE = frozenset(
+    {"cases.safeguardingconcern", "cases.safeguardingnote", "cases.escalation"}
+)
 # Reference data and the service's own administration are not the subject's records.
 NOT_FOLLOWED = frozenset({"privacy.retentionreview"})
 
