@@ -71,7 +71,7 @@ class ProposalOut(Schema):
     lines: list[LineOut]
 
 
-class DecisionIn(Schema):
+class ProposalDecisionIn(Schema):
     line_id: int
     action: str = Field(description="accept, reject, or change (give it to worker_id)")
     worker_id: int | None = None
@@ -79,7 +79,7 @@ class DecisionIn(Schema):
 
 
 class DecisionsIn(Schema):
-    decisions: list[DecisionIn]
+    decisions: list[ProposalDecisionIn]
 
 
 class RefusedOut(Schema):

@@ -9,7 +9,7 @@ from earlyhelp.approvals import services
 router = Router(tags=["Approvals"])
 
 
-class DecisionIn(Schema):
+class ApprovalDecisionIn(Schema):
     approve: bool
     comments: str = ""
 
@@ -26,7 +26,7 @@ class ApprovalOut(Schema):
 
 
 @router.post("/{approval_id}/decision", response=ApprovalOut, summary="Approve or reject")
-def decide(request, approval_id: int, payload: DecisionIn):
+def decide(request, approval_id: int, payload: ApprovalDecisionIn):
     """Approve, or reject with comments. 409 if it was already decided."""
     approval = services.decide_approval(
         actor=request.auth,

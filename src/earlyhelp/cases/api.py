@@ -47,7 +47,7 @@ class AssessmentIn(Schema):
     worklessness_identified: bool | None = None
 
 
-class ConsentIn(Schema):
+class CaseConsentIn(Schema):
     given: bool
 
 
@@ -75,7 +75,7 @@ class EscalationIn(Schema):
     wpehs_future_role: str
 
 
-class DecisionIn(Schema):
+class CaseDecisionIn(Schema):
     level: str = Field(description="1, 2 or 3-4")
     case_type_code: str = Field(description="L3, L2A, L2B or L2-L1")
     rationale: str
@@ -219,7 +219,7 @@ class SafeguardingNoteOut(Schema):
     corrects_id: int | None
 
 
-class ApprovalOut(Schema):
+class CaseApprovalOut(Schema):
     id: int
     kind: str
     status: str
@@ -269,7 +269,7 @@ class CaseOut(CaseSummaryOut):
     star_readings: list[StarReadingOut]
     reviews: list[ReviewOut]
     safeguarding_concerns: list[ConcernOut]
-    approvals: list[ApprovalOut]
+    approvals: list[CaseApprovalOut]
     messages: list[MessageOut]
 
 
@@ -387,7 +387,7 @@ def _detail(request, case_id: int) -> CaseOut:
             _concern_out(c, readable=texts.concern(c)) for c in case.safeguarding_concerns.all()
         ],
         approvals=[
-            ApprovalOut(
+            CaseApprovalOut(
                 id=a.pk,
                 kind=a.kind,
                 status=a.status,
@@ -459,7 +459,7 @@ def update_assessment(request, case_id: int, payload: AssessmentIn):
 
 
 @router.post("/{case_id}/assessment/consent", response=CaseOut, summary="CAF consent")
-def record_caf_consent(request, case_id: int, payload: ConsentIn):
+def record_caf_consent(request, case_id: int, payload: CaseConsentIn):
     """Refused consent goes to the line manager as a task."""
     services.record_caf_consent(
         actor=request.auth, case_id=case_id, given=payload.given, source=_source(request)
@@ -506,7 +506,7 @@ def record_star(request, case_id: int, payload: StarIn):
 
 
 @router.post("/{case_id}/decision", response=CaseOut, summary="Record the decision")
-def record_decision(request, case_id: int, payload: DecisionIn):
+def record_decision(request, case_id: int, payload: CaseDecisionIn):
     """Level 1, 2 or 3-4, with the case type and the rationale. 409 when the assessment
     is not complete."""
     data = payload.dict()

@@ -84,7 +84,7 @@ class AttachIn(Schema):
     notes: str = ""
 
 
-class ProgressIn(Schema):
+class ClaimProgressIn(Schema):
     need_code: str
     recorded_on: dt.date
     status: str = Field(description="progress, sustained or regressed")
@@ -206,7 +206,7 @@ class DueOut(Schema):
     needs: list[DueNeedOut]
 
 
-class ReportOut(Schema):
+class ClaimsReportOut(Schema):
     framework: str
     start: dt.date
     end: dt.date
@@ -456,7 +456,7 @@ def get_attachment(request, attachment_id: int):
     response={201: AttachmentOut},
     summary="Record progress on a need",
 )
-def record_progress(request, attachment_id: int, payload: ProgressIn):
+def record_progress(request, attachment_id: int, payload: ClaimProgressIn):
     """Progress made, sustained or regressed on one identified need, with evidence.
     The case's key worker and their managers."""
     services.record_progress(
@@ -538,7 +538,7 @@ def _window(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.dat
     return start, end
 
 
-@router.get("/report", response=ReportOut, summary="Claims report for a window")
+@router.get("/report", response=ClaimsReportOut, summary="Claims report for a window")
 def claims_report(
     request,
     framework: str | None = None,
@@ -553,7 +553,7 @@ def claims_report(
     report = selectors.claim_window_report(
         user=request.auth, framework=_framework(framework), start=start, end=end
     )
-    return ReportOut(
+    return ClaimsReportOut(
         framework=report.framework.code,
         start=report.start,
         end=report.end,

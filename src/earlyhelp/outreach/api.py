@@ -55,7 +55,7 @@ def _period(since: dt.date | None, until: dt.date | None, days: int) -> tuple[dt
 # ---------------------------------------------------------------- outreach sessions
 
 
-class SessionIn(Schema):
+class OutreachSessionIn(Schema):
     kind: str = Field(description="outreach or detached")
     district_id: int
     area: str = Field(description="The neighbourhood, village or estate")
@@ -75,12 +75,12 @@ class SessionIn(Schema):
     notes: str = ""
 
 
-class WorkerOut(Schema):
+class OutreachWorkerOut(Schema):
     id: int
     name: str
 
 
-class SessionOut(Schema):
+class OutreachSessionOut(Schema):
     id: int
     kind: str
     district_id: int
@@ -91,13 +91,13 @@ class SessionOut(Schema):
     venue_name: str
     starts_at: dt.datetime
     ends_at: dt.datetime
-    workers: list[WorkerOut]
+    workers: list[OutreachWorkerOut]
     issues: list[str]
     contacts: int
     follow_ups: int
 
 
-class SessionDetailOut(SessionOut):
+class SessionDetailOut(OutreachSessionOut):
     contact_counts: dict[str, int]
     people_met_ids: list[int]
     request_ids: list[int]
@@ -137,7 +137,9 @@ def _session_out(session, *, detail: bool = False) -> dict:
     return out
 
 
-@router.get("/sessions", response=Page[SessionOut], summary="Outreach and detached sessions")
+@router.get(
+    "/sessions", response=Page[OutreachSessionOut], summary="Outreach and detached sessions"
+)
 def list_sessions(
     request,
     since: dt.date | None = None,
@@ -153,7 +155,7 @@ def list_sessions(
 
 
 @router.post("/sessions", response={201: SessionDetailOut}, summary="Record a session")
-def record_session(request, payload: SessionIn):
+def record_session(request, payload: OutreachSessionIn):
     """Record an outreach or detached session. 409 `worker_double_booked` when a worker is
     already on another session at the same time; 422 for an end before the start or a
     session that has not started yet."""
@@ -292,7 +294,7 @@ def reach(
 # ---------------------------------------------------------------- Talkzone
 
 
-class ContactIn(Schema):
+class TalkzoneContactIn(Schema):
     channel: str = Field(description="phone, sms, email, webtalk or social_media")
     occurred_at: dt.datetime = Field(description="With its time zone; not in the future")
     topic_code: str
@@ -303,7 +305,7 @@ class ContactIn(Schema):
     district_id: int | None = None
 
 
-class ContactOut(Schema):
+class TalkzoneContactOut(Schema):
     id: int
     channel: str
     occurred_at: dt.datetime
@@ -317,7 +319,7 @@ class ContactOut(Schema):
     request_id: int | None
 
 
-class ContactDetailOut(ContactOut):
+class ContactDetailOut(TalkzoneContactOut):
     summary: str
 
 
@@ -340,7 +342,7 @@ def _contact_out(contact, *, detail: bool = False) -> dict:
     return out
 
 
-@talkzone_router.get("/contacts", response=Page[ContactOut], summary="The contact log")
+@talkzone_router.get("/contacts", response=Page[TalkzoneContactOut], summary="The contact log")
 def list_contacts(
     request,
     since: dt.date | None = None,
@@ -357,7 +359,7 @@ def list_contacts(
 
 
 @talkzone_router.post("/contacts", response={201: ContactDetailOut}, summary="Log a contact")
-def record_contact(request, payload: ContactIn):
+def record_contact(request, payload: TalkzoneContactIn):
     """Log a contact. In or out of hours is worked out from the configured opening hours.
     422 for a time in the future or a person you may not see."""
     contact = services.record_talkzone_contact(
@@ -450,7 +452,7 @@ class HourOut(Schema):
     covered: bool
 
 
-class RotaOut(Schema):
+class TalkzoneRotaOut(Schema):
     week_start: dt.date
     shifts: list[ShiftOut]
     hours: list[HourOut]
@@ -471,7 +473,7 @@ def _aware(local: dt.datetime) -> dt.datetime:
     return timezone.make_aware(local)
 
 
-@talkzone_router.get("/rota", response=RotaOut, summary="A week's rota and its coverage")
+@talkzone_router.get("/rota", response=TalkzoneRotaOut, summary="A week's rota and its coverage")
 def rota(request, week: dt.date | None = None):
     """The rota of the week containing `week` (this week by default) and every opening
     hour with the number of workers on for all of it; `covered` is false for a gap."""

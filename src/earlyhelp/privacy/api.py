@@ -149,7 +149,7 @@ def retention_due(request, order: Order = Order.DUE, page: int = 1):
     return result
 
 
-class ReviewOut(Schema):
+class RetentionReviewOut(Schema):
     id: int
     family_id: int
     family_held: bool = Field(description="False once the family has been erased")
@@ -168,8 +168,8 @@ class ReviewOut(Schema):
     erasure_counts: dict[str, int]
 
 
-def _review_out(review: RetentionReview) -> ReviewOut:
-    return ReviewOut(
+def _review_out(review: RetentionReview) -> RetentionReviewOut:
+    return RetentionReviewOut(
         id=review.pk,
         family_id=review.subject_family_id,
         family_held=review.family_id is not None,
@@ -194,7 +194,7 @@ class Decision(StrEnum):
     KEEP = "keep"
 
 
-class DecisionIn(Schema):
+class RetentionDecisionIn(Schema):
     decision: Decision
     reason: str = Field(max_length=2000)
     next_review_on: dt.date | None = Field(None, description="Needed when kept")
@@ -202,10 +202,10 @@ class DecisionIn(Schema):
 
 @router.post(
     "/retention/families/{family_id}/decision",
-    response={201: ReviewOut},
+    response={201: RetentionReviewOut},
     summary="Record a retention decision on a family",
 )
-def retention_decision(request, family_id: int, payload: DecisionIn):
+def retention_decision(request, family_id: int, payload: RetentionDecisionIn):
     """Propose erasure of a family past its date (a second person approves), or keep it
     with the reason and a future review date. 409 if it is not due or already under way."""
     review = services.record_retention_decision(
@@ -219,7 +219,9 @@ def retention_decision(request, family_id: int, payload: DecisionIn):
     return Status(201, _review_out(review))
 
 
-@router.get("/retention/reviews/{review_id}", response=ReviewOut, summary="A retention review")
+@router.get(
+    "/retention/reviews/{review_id}", response=RetentionReviewOut, summary="A retention review"
+)
 def retention_review(request, review_id: int):
     """A retention decision and, for an erasure, its approval and what was erased."""
     if not request.auth.has_perm(REVIEW_RETENTION):
@@ -243,7 +245,7 @@ class ApprovalIn(Schema):
 
 @router.post(
     "/retention/reviews/{review_id}/approval",
-    response=ReviewOut,
+    response=RetentionReviewOut,
     summary="Approve or reject a proposed erasure",
 )
 def retention_approval(request, review_id: int, payload: ApprovalIn):
@@ -260,7 +262,7 @@ def retention_approval(request, review_id: int, payload: ApprovalIn):
 
 @router.post(
     "/retention/reviews/{review_id}/erasure",
-    response=ReviewOut,
+    response=RetentionReviewOut,
     summary="Carry out an approved erasure",
 )
 def retention_erasure(request, review_id: int):

@@ -21,7 +21,7 @@ class ReferrerIn(Schema):
     phone: str = ""
 
 
-class AddressIn(Schema):
+class RequestAddressIn(Schema):
     family_name: str = ""
     address_line_1: str
     address_line_2: str = ""
@@ -64,7 +64,7 @@ class RequestIn(Schema):
     route: str = Field(description="agency, self, tfu, step_down, mash or partnership")
     received_at: dt.datetime
     referrer: ReferrerIn
-    address: AddressIn | None = None
+    address: RequestAddressIn | None = None
     family_id: int | None = None
     members: list[MemberIn]
     consents: list[ConsentIn] = []
@@ -103,7 +103,7 @@ class MatchOut(Schema):
     reasons: list[str]
 
 
-class MemberOut(Schema):
+class RequestMemberOut(Schema):
     person_id: int
     name: str
     date_of_birth: dt.date | None
@@ -141,7 +141,7 @@ class RequestOut(Schema):
     acknowledged_at: dt.datetime | None
     consent_problems: list[dict]
     case_id: int | None
-    members: list[MemberOut] = []
+    members: list[RequestMemberOut] = []
     consents: list[ConsentOut] = []
 
 
@@ -179,7 +179,7 @@ def _out(request: RequestForSupport, *, detail: bool = False, days_left=None) ->
     )
     if detail:
         out.members = [
-            MemberOut(
+            RequestMemberOut(
                 person_id=m.person_id,
                 name=m.person.full_name,
                 date_of_birth=m.person.date_of_birth,
