@@ -82,9 +82,9 @@ def case_dues(
     # contact: the planner then reads the few open cases by the partial index and each
     # one's latest visit backwards along (case, occurred_at), instead of hashing the
     # whole family table. (occurred_at is never null, so this is the latest visit.)
-    last_visit = Contact.objects.filter(
-        case=OuterRef("pk"), contact_type__in=VISIT_TYPES
-    ).order_by("-occurred_at")[:1]
+    last_visit = Contact.objects.filter(case=OuterRef("pk"), contact_type__in=VISIT_TYPES).order_by(
+        "-occurred_at"
+    )[:1]
     rows = (
         Case.objects.filter(key_worker_id__in=list(user_ids))
         .exclude(status=Status.CLOSED)
