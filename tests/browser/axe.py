@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 AXE_PATH = Path(__file__).resolve().parents[2] / "build" / "axe.min.js"
@@ -37,8 +38,25 @@ def _axe_source() -> str:
 GOVUK_EXTRA_ALLOWED_ATTRS = {"radio": ["aria-expanded"], "checkbox": ["aria-expanded"]}
 
 
+# A form submitted just before the check may still be replacing the document; axe then
+# reads a document that is going away. The check waits for the new page and runs again.
+NAVIGATION_ERRORS = ("Execution context was destroyed", "reading 'documentElement'")
+ATTEMPTS = 3
+
+
 def axe_violations(page: Page, *, tags: tuple[str, ...] = WCAG_TAGS) -> list[dict[str, Any]]:
-    """Every axe-core violation of the given rule tags on the page as it is now."""
+    """Every axe-core violation of the given rule tags on the page once it has loaded."""
+    for attempt in range(1, ATTEMPTS + 1):
+        page.wait_for_load_state("load")
+        try:
+            return _run_axe(page, tags)
+        except PlaywrightError as error:
+            if attempt == ATTEMPTS or not any(m in str(error) for m in NAVIGATION_ERRORS):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _run_axe(page: Page, tags: tuple[str, ...]) -> list[dict[str, Any]]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(_axe_source())
         page.evaluate(

@@ -43,6 +43,7 @@ def test_head_of_service_copies_changes_and_compares_a_scenario(page: Page, live
     expect(page.get_by_role("heading", level=1)).to_have_text("Twelve thousand cases")
 
     page.get_by_role("button", name="Change inputs").click()
+    expect(page.get_by_label("Working weeks a year per FTE")).to_be_visible()
     assert_accessible(page, "Inputs form")
     page.get_by_label("Working weeks a year per FTE").fill("0")
     page.get_by_role("button", name="Save inputs").click()
