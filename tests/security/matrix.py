@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from tests.security.world import SUBJECTS
 
-KW, TW, BS, DW, LW, OL, TM, LM, DSO, HD, SA, ANON = SUBJECTS
+KW, TW, SP, BS, OW, DW, LW, OL, TM, LM, DSO, QRO, TZ, HD, SA, ANON = SUBJECTS
 
 
 @dataclass(frozen=True)
@@ -34,20 +34,31 @@ def allow(own, foreign=None) -> Allow:
 
 EVERYONE = allow(SUBJECTS)
 STAFF = allow(set(SUBJECTS) - {ANON})
-NOBODY = allow(())  # no subject of the world holds the role (see the entry's comment)
 SYSADMIN = allow({SA})
 
-# people/rules.py can_access_family: the allocated worker and their team, the team's
-# manager, managers up the worker's line, DSOs and the head of service.
-FAMILY = allow({KW, TW, BS, TM, LM, DSO, HD}, {OL, DSO, HD})
+# people/rules.py can_access_family: the allocated worker and everyone placed in their
+# team (the senior practitioner, business support and the outreach worker too: the rule
+# goes by team, not by role, and outreach workers name the young people of their team's
+# families on sessions), the team's manager, managers up the worker's line, DSOs and the
+# head of service. Not quality review officers or Talkzone workers (in no team).
+FAMILY = allow({KW, TW, SP, BS, OW, TM, LM, DSO, HD}, {OL, DSO, HD})
 # cases/rules.py manage_case: the worker's line managers, the team's manager, head.
 CASE_MANAGERS = allow({TM, LM, HD}, {HD})
-# Restricted safeguarding notes: the key worker, the line up, DSOs, head of service.
+# Restricted safeguarding notes: the key worker, the line up, DSOs, head of service (not
+# the rest of the team: another key worker, the senior practitioner, business support,
+# the outreach worker).
 SAFEGUARDING_NOTES = allow({KW, TM, LM, DSO, HD}, {OL, DSO, HD})
 DSO_ONLY = allow({DSO})
-# referrals/rules.py: whoever takes requests, on a request they may open.
-INTAKE = allow(set(SUBJECTS) - {ANON, DSO, SA})
-REQUEST_INTAKE = allow({KW, TW, BS, TM, LM, HD}, {OL, HD})
+# people/rules.py: two records of one person are merged by a senior practitioner, any
+# person in the county (duplicates cross districts; possible matches are county-wide).
+MERGERS = allow({SP}, {SP})
+# Searching the audit log: quality review officers (audit.view_auditevent).
+AUDITORS = allow({QRO})
+# referrals/rules.py INTAKE_ROLES: whoever takes requests (Talkzone workers too, from a
+# contact; not outreach workers, DSOs, quality review officers or administrators), and
+# on a request they may open (in its team, or its family's record).
+INTAKE = allow(set(SUBJECTS) - {ANON, OW, DSO, QRO, SA})
+REQUEST_INTAKE = allow({KW, TW, SP, BS, TM, LM, HD}, {OL, HD})
 # Allocation: the team's manager, the locality manager over it, head of service.
 ALLOCATORS = allow({TM, LM, HD}, {HD})
 DISTRICT_ALLOCATORS = allow({LM, HD}, {HD})
@@ -59,18 +70,32 @@ WORKER_MANAGERS = allow({TM, LM, HD}, {HD})
 # locality manager's own, so they may change it too).
 PLANNERS = allow({LM, HD})
 # centres/rules.py: everyone sees centres; planning within the manager's area;
-# recording registers at any centre by centre staff (not DSOs or administrators).
+# recording registers at any centre by centre staff (centres.record_register: not DSOs,
+# quality review officers, Talkzone workers or administrators).
 CENTRE_PLANNERS = allow({TM, LM, HD}, {HD})
-CENTRE_STAFF = allow(set(SUBJECTS) - {ANON, DSO, SA})
+CENTRE_STAFF = allow(set(SUBJECTS) - {ANON, DSO, QRO, TZ, SA})
 # claims/rules.py: key worker and managers over the case attach and record progress;
 # managers (who may open the family) make claims and see the claims pages.
 CLAIM_WORKERS = allow({KW, TM, LM, HD}, {OL, HD})
 CLAIM_MAKERS = allow({TM, LM, HD}, {HD})
-# outcomes/rules.py: casework roles and reviewers; business support and administrators
-# do not see the outcomes framework.
-OUTCOMES = allow(set(SUBJECTS) - {ANON, BS, SA})
-# reporting/rules.py, outreach management, Talkzone log: managers and head of service.
-REPORTING = MANAGERS
+# outcomes/rules.py OUTCOMES_ROLES: casework roles and reviewers; business support,
+# outreach and Talkzone workers and administrators do not see the outcomes framework.
+OUTCOMES = allow(set(SUBJECTS) - {ANON, BS, OW, TZ, SA})
+# reporting/rules.py: managers, the head of service and quality review officers.
+REPORTING = allow({TM, LM, HD, QRO})
+# Outreach and Talkzone (accounts/roles.py _OUTREACH_PERMISSIONS), across the service:
+# sessions are seen and recorded by outreach workers, senior practitioners and the
+# managers, and seen by quality review officers; the reach report is for managers and
+# quality review officers. The Talkzone log is kept by Talkzone workers and managers and
+# read by quality review officers; the rota is seen by them all and changed by managers.
+OUTREACH_SESSIONS = allow({SP, OW, TM, LM, QRO, HD})
+OUTREACH_RECORDERS = allow({SP, OW, TM, LM, HD})
+OUTREACH_REACH = allow({TM, LM, QRO, HD})
+TALKZONE_LOG = allow({TZ, TM, LM, QRO, HD})
+# Recording a contact; turning one into a request also takes referrals.submit_request,
+# which the same people hold.
+TALKZONE_RECORDERS = allow({TZ, TM, LM, HD})
+TALKZONE_ROTA = allow({TZ, TM, LM, QRO, HD})
 
 RULES: dict[str, Allow] = {
     # --- core and accounts
@@ -98,16 +123,15 @@ RULES: dict[str, Allow] = {
     "people:family-detail": FAMILY,
     "people:change-address": FAMILY,
     "people:person-search": STAFF,
-    # Merging is for senior practitioners, none of whom is a subject here.
-    "people:merge-person": allow((), ()),
+    "people:merge-person": MERGERS,
     "GET /api/v1/families": STAFF,
     "GET /api/v1/families/{family_id}": FAMILY,
     "PUT /api/v1/families/{family_id}/address": FAMILY,
     "GET /api/v1/families/people/search": STAFF,
-    "POST /api/v1/families/people/merge": NOBODY,
-    # --- audit log: quality review officers only (not a subject here).
-    "audit:search": NOBODY,
-    "GET /api/v1/audit/events": NOBODY,
+    "POST /api/v1/families/people/merge": MERGERS,
+    # --- audit log: quality review officers only.
+    "audit:search": AUDITORS,
+    "GET /api/v1/audit/events": AUDITORS,
     # --- requests for support
     "referrals:queue": STAFF,
     "referrals:new": INTAKE,
@@ -227,29 +251,30 @@ RULES: dict[str, Allow] = {
     "GET /api/v1/centres/runs/{run_id}": STAFF,
     "POST /api/v1/centres/runs/{run_id}/participants": CENTRE_STAFF,
     "PUT /api/v1/centres/group-sessions/{session_id}/register": CENTRE_STAFF,
-    # --- outreach and Talkzone: managers across the service (outreach and Talkzone
-    # workers, who also record, are not subjects here).
-    "outreach:session-list": MANAGERS,
-    "outreach:record-session": MANAGERS,
-    "outreach:session-detail": MANAGERS,
-    "outreach:areas-served": MANAGERS,
-    "outreach:reach": MANAGERS,
-    "talkzone:contact-log": MANAGERS,
-    "talkzone:record-contact": MANAGERS,
-    "talkzone:contact-detail": MANAGERS,
-    "talkzone:rota": MANAGERS,
+    # --- outreach and Talkzone (see the groups above)
+    "outreach:session-list": OUTREACH_SESSIONS,
+    "outreach:record-session": OUTREACH_RECORDERS,
+    "outreach:session-detail": OUTREACH_SESSIONS,
+    "outreach:areas-served": OUTREACH_SESSIONS,
+    "outreach:reach": OUTREACH_REACH,
+    "talkzone:contact-log": TALKZONE_LOG,
+    "talkzone:record-contact": TALKZONE_RECORDERS,
+    "talkzone:contact-detail": TALKZONE_LOG,
+    "talkzone:rota": TALKZONE_ROTA,
+    # The rota page's form adds a shift: managers only.
+    "talkzone:rota @POST": MANAGERS,
     "talkzone:remove-shift": MANAGERS,
-    "GET /api/v1/outreach/sessions": MANAGERS,
-    "POST /api/v1/outreach/sessions": MANAGERS,
-    "GET /api/v1/outreach/sessions/{session_id}": MANAGERS,
-    "GET /api/v1/outreach/areas": MANAGERS,
-    "GET /api/v1/outreach/reach": MANAGERS,
-    "GET /api/v1/talkzone/contacts": MANAGERS,
-    "POST /api/v1/talkzone/contacts": MANAGERS,
-    "GET /api/v1/talkzone/contacts/{contact_id}": MANAGERS,
-    "GET /api/v1/talkzone/contacts/{contact_id}/request-draft": MANAGERS,
-    "POST /api/v1/talkzone/contacts/{contact_id}/request": MANAGERS,
-    "GET /api/v1/talkzone/rota": MANAGERS,
+    "GET /api/v1/outreach/sessions": OUTREACH_SESSIONS,
+    "POST /api/v1/outreach/sessions": OUTREACH_RECORDERS,
+    "GET /api/v1/outreach/sessions/{session_id}": OUTREACH_SESSIONS,
+    "GET /api/v1/outreach/areas": OUTREACH_SESSIONS,
+    "GET /api/v1/outreach/reach": OUTREACH_REACH,
+    "GET /api/v1/talkzone/contacts": TALKZONE_LOG,
+    "POST /api/v1/talkzone/contacts": TALKZONE_RECORDERS,
+    "GET /api/v1/talkzone/contacts/{contact_id}": TALKZONE_LOG,
+    "GET /api/v1/talkzone/contacts/{contact_id}/request-draft": TALKZONE_RECORDERS,
+    "POST /api/v1/talkzone/contacts/{contact_id}/request": TALKZONE_RECORDERS,
+    "GET /api/v1/talkzone/rota": TALKZONE_ROTA,
     "POST /api/v1/talkzone/rota": MANAGERS,
     "DELETE /api/v1/talkzone/rota/{shift_id}": MANAGERS,
     # --- planning

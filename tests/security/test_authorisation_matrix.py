@@ -44,6 +44,7 @@ import os
 
 import pytest
 
+from earlyhelp.accounts.roles import Role
 from earlyhelp.core.api import api  # noqa: F401  (routers registered before the schema is read)
 from tests.security.matrix import EVERYONE, RULES, rule_for
 from tests.security.routes import all_routes, api_resolver_paths, api_routes
@@ -79,6 +80,14 @@ def test_api_schema_lists_every_api_url():
     """The API's operations are read from its schema: it must list every URL it serves."""
     schema_paths = {route.path and "/" + route.path for route in api_routes()}
     assert api_resolver_paths() == schema_paths
+
+
+@pytest.mark.django_db
+def test_every_staff_role_is_held_by_a_subject(security_world):
+    """A role no subject holds would have its access asserted by no rule."""
+    held = {role for user in security_world.users.values() if user for role in user.roles}
+    assert set(Role) - held == set()
+    assert set(security_world.users) == set(SUBJECTS)
 
 
 def _rule(route, method=None):

@@ -1,8 +1,10 @@
 """One world for the authorisation matrix: the casework world (tests/casework.py) widened
-with a second team in the district, a district elsewhere in the locality, a system
-administrator, and one record of each kind the URLs name, twice over: an "own" record
-held by the Preston team (team A) and a "foreign" one held by the Lancaster team, in
-another district of another locality.
+with a second team in the district, a district elsewhere in the locality, the staff
+roles it lacks (a senior practitioner, an outreach worker, a quality review officer, a
+Talkzone worker and a system administrator, so that every role is a subject), and one
+record of each kind the URLs name, twice over: an "own" record held by the Preston team
+(team A) and a "foreign" one held by the Lancaster team, in another district of another
+locality.
 
 Subjects and how they stand to the own records:
 
@@ -10,13 +12,19 @@ Subjects and how they stand to the own records:
 | --------------------- | ------------------------------------------------------------ |
 | key_worker            | the case's allocated key worker (own case), team A           |
 | team_worker           | another key worker in team A (own team)                       |
+| senior_practitioner   | senior practitioner in team A, line managed by its manager    |
 | business_support      | business support officer in team A                           |
+| outreach_worker       | neighbourhood outreach worker in team A (as seed_demo places  |
+|                       | them), line managed by its manager                           |
 | district_worker       | key worker in team B, the other team in Preston               |
 | locality_worker       | key worker in Chorley, another district of the same locality  |
 | other_locality_worker | key worker in Lancaster (another locality): the foreign case's |
 | team_manager          | team A's manager, the key worker's line manager               |
 | locality_manager      | Central's locality manager, the team manager's line manager   |
 | dso                   | designated safeguarding officer                               |
+| qro                   | quality review officer: no team, line managed by the head     |
+| talkzone_worker       | Talkzone worker: no team (Talkzone is county-wide), line      |
+|                       | managed by the head                                           |
 | head                  | head of service                                               |
 | sysadmin              | system administrator                                          |
 | anonymous             | signed out                                                    |
@@ -64,13 +72,17 @@ from tests.factories import make_staff
 SUBJECTS = (
     "key_worker",
     "team_worker",
+    "senior_practitioner",
     "business_support",
+    "outreach_worker",
     "district_worker",
     "locality_worker",
     "other_locality_worker",
     "team_manager",
     "locality_manager",
     "dso",
+    "qro",
+    "talkzone_worker",
     "head",
     "sysadmin",
     "anonymous",
@@ -112,17 +124,28 @@ def build_security_world() -> SecurityWorld:
     team_c = Team.objects.create(name="Chorley Family Support", district=chorley)
     locality_worker = make_staff(Role.KEY_WORKER, team=team_c)
     sysadmin = make_staff(Role.SYSTEM_ADMINISTRATOR, team=None)
+    # Placed as seed_demo places them: senior practitioners and outreach workers in a
+    # district's team under its leader; quality review officers and Talkzone workers in
+    # no team, under the head of service.
+    senior_practitioner = make_staff(Role.SENIOR_PRACTITIONER, team=w.team, line_manager=w.manager)
+    outreach_worker = make_staff(Role.OUTREACH_WORKER, team=w.team, line_manager=w.manager)
+    qro = make_staff(Role.QUALITY_REVIEW_OFFICER, team=None, line_manager=w.head)
+    talkzone_worker = make_staff(Role.TALKZONE_WORKER, team=None, line_manager=w.head)
 
     users = {
         "key_worker": w.key_worker,
         "team_worker": w.second_worker,
+        "senior_practitioner": senior_practitioner,
         "business_support": w.business_support,
+        "outreach_worker": outreach_worker,
         "district_worker": district_worker,
         "locality_worker": locality_worker,
         "other_locality_worker": w.other_worker,
         "team_manager": w.manager,
         "locality_manager": w.locality_manager,
         "dso": w.dso,
+        "qro": qro,
+        "talkzone_worker": talkzone_worker,
         "head": w.head,
         "sysadmin": sysadmin,
         "anonymous": None,
