@@ -179,7 +179,9 @@ def _place(prefix: str, filters: DashboardFilters) -> Q:
 
 
 def _local_date(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date()
+    # The service's own time zone, as timezone.localtime gives it, without looking up the
+    # current zone again for each of the tens of thousands of rows a year's figures read.
+    return moment.astimezone(timezone.get_default_timezone()).date()
 
 
 def _request_figures(board: Dashboard, filters: DashboardFilters) -> None:
