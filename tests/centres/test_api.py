@@ -109,6 +109,7 @@ def test_a_register_is_taken_through_the_api(client, programme):
         "date": taken.json()["date"],
         "present_person_ids": [person.pk],
         "head_counts": {"adult": 4},
+        "version": 2,
     }
     run_body = client.get(f"/api/v1/centres/runs/{run.pk}").json()
     assert run_body["participants"][0]["attended"] == 1

@@ -122,7 +122,9 @@ def test_the_register_page_takes_named_attendance_and_head_counts(client, progra
     page = client.get(url).content.decode()
     assert 'class="govuk-checkboxes__input"' in page
     assert 'inputmode="numeric"' in page
-    response = client.post(url, {"present": [amy.pk, ben.pk], "band_0-4": "2", "band_adult": "3"})
+    response = client.post(
+        url, {"present": [amy.pk, ben.pk], "band_0-4": "2", "band_adult": "3", "version": 1}
+    )
 
     assert response.status_code == 302
     assert set(Attendance.objects.values_list("person_id", flat=True)) == {amy.pk, ben.pk}
@@ -136,7 +138,7 @@ def test_a_head_count_below_the_named_attendees_is_shown_by_the_head_count(clien
 
     response = client.post(
         reverse("centres:register", args=[session.pk]),
-        {"present": [amy.pk, ben.pk, cal.pk], "band_0-4": "0", "band_adult": "2"},
+        {"present": [amy.pk, ben.pk, cal.pk], "band_0-4": "0", "band_adult": "2", "version": 1},
     )
 
     page = response.content.decode()
@@ -152,7 +154,8 @@ def test_a_register_for_a_later_session_is_refused_on_the_page(client, programme
     client.force_login(programme.outreach)
 
     response = client.post(
-        reverse("centres:register", args=[later.pk]), {"present": [amy.pk], "band_adult": "1"}
+        reverse("centres:register", args=[later.pk]),
+        {"present": [amy.pk], "band_adult": "1", "version": 1},
     )
 
     assert "its register can be taken once it has happened" in response.content.decode()

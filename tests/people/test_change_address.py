@@ -41,7 +41,7 @@ def test_web_address_change_writes_one_event_with_before_and_after(client, famil
     member = FamilyMemberFactory(family=family, person__postcode="PR1 2AB")
     client.force_login(key_worker)
 
-    response = client.post(_address_url(family.pk), NEW_ADDRESS)
+    response = client.post(_address_url(family.pk), {**NEW_ADDRESS, "version": family.version})
 
     assert response.status_code == 302
     assert response["Location"] == f"/families/{family.pk}/"
@@ -86,7 +86,7 @@ def test_web_invalid_postcode_shows_error_summary_and_message_by_the_field(
 ):
     client.force_login(key_worker)
 
-    response = client.post(_address_url(family.pk), INVALID_POSTCODE)
+    response = client.post(_address_url(family.pk), {**INVALID_POSTCODE, "version": family.version})
 
     assert response.status_code == 200
     content = response.content.decode()
@@ -104,7 +104,7 @@ def test_web_invalid_postcode_shows_error_summary_and_message_by_the_field(
 def test_web_invalid_postcode_changes_nothing(client, family, key_worker):
     client.force_login(key_worker)
 
-    client.post(_address_url(family.pk), INVALID_POSTCODE)
+    client.post(_address_url(family.pk), {**INVALID_POSTCODE, "version": family.version})
 
     family.refresh_from_db()
     assert family.address_line_1 == "1 Fishergate"

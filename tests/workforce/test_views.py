@@ -234,8 +234,10 @@ def test_a_manager_changes_capacity_details_and_bad_fte_is_shown_by_the_field(cl
     client.force_login(world.manager)
     url = reverse("workforce:edit-capacity", args=[world.key_worker.staff.pk])
 
-    bad = client.post(url, {"fte": "1.5", "protected_hours": "0", "languages": ""})
-    good = client.post(url, {"fte": "0.8", "protected_hours": "5", "languages": "Urdu, Polish"})
+    bad = client.post(url, {"fte": "1.5", "protected_hours": "0", "languages": "", "version": 1})
+    good = client.post(
+        url, {"fte": "0.8", "protected_hours": "5", "languages": "Urdu, Polish", "version": 1}
+    )
 
     assert "FTE must be more than 0 and at most 1.0" in bad.content.decode()
     assert good.status_code == 302

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from earlyhelp.core.concurrency import StaleRecord
 from earlyhelp.core.errors import DomainError
+
+# The stale-form refusal is shared by every record edited in a form (core/concurrency.py).
+__all__ = ["AlreadyAllocated", "StaleRecord", "StepNotReady"]
 
 
 class AlreadyAllocated(DomainError):
@@ -16,11 +20,3 @@ class StepNotReady(DomainError):
     status = 409
     title = "Not ready for this step"
     rule = "step_not_ready"
-
-
-class StaleRecord(DomainError):
-    """Someone else saved this record after you opened it."""
-
-    status = 409
-    title = "Changed by someone else"
-    rule = "stale_record"

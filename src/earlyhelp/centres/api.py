@@ -383,6 +383,7 @@ class GroupSessionOut(Schema):
     register_taken: bool
     named: int
     head_count: int
+    version: int = Field(description="Of the register: send it back to take or correct it")
 
 
 class ParticipantOut(Schema):
@@ -417,6 +418,7 @@ def _run_out(run) -> dict:
                 "register_taken": s.register_taken_at is not None,
                 "named": s.named_count,
                 "head_count": s.head_count or 0,
+                "version": s.version,
             }
             for s in run.sessions.all()
         ],
@@ -481,6 +483,11 @@ class RegisterIn(Schema):
     head_counts: dict[str, int] = Field(
         default_factory=dict, description="Everyone present by age band code, named or not"
     )
+    expected_version: int | None = Field(
+        None,
+        description="The register's `version` you read; if someone has saved since, the "
+        "answer is 409 with `current_version` and the `differences`",
+    )
 
 
 class RegisterOut(Schema):
@@ -488,6 +495,7 @@ class RegisterOut(Schema):
     date: dt.date
     present_person_ids: list[int]
     head_counts: dict[str, int]
+    version: int = Field(description="Of the register: send it back to correct it")
 
 
 @router.put(
@@ -502,4 +510,5 @@ def take_register(request, session_id: int, payload: RegisterIn):
         "date": session.date,
         "present_person_ids": sorted(session.attendances.values_list("person_id", flat=True)),
         "head_counts": dict(session.head_counts.values_list("age_band__code", "count")),
+        "version": session.version,
     }

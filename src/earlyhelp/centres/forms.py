@@ -178,10 +178,13 @@ class RegisterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Participants who consented to their attendance being recorded",
     )
+    # The version the register was opened at: a save over a newer one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, session: GroupSession, bands: list[AgeBand], **kwargs):
         super().__init__(*args, **kwargs)
         self.bands = bands
+        self.fields["version"].initial = session.version
         self.fields["present"].choices = [
             (str(p.person_id), str(p.person)) for p in session.run.participants.all()
         ]

@@ -337,6 +337,9 @@ class GroupSession(models.Model):
     register_taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Rises with every save of the register: a form opened on an older version cannot
+    # overwrite a newer one (core/concurrency.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["run", "number"]

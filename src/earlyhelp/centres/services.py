@@ -36,6 +36,7 @@ from earlyhelp.centres.models import (
 )
 from earlyhelp.centres.selectors import programme_settings
 from earlyhelp.core.actions import authorised_action
+from earlyhelp.core.concurrency import StaleRecord, is_stale, save_versioned, stale_error
 from earlyhelp.core.errors import DomainError
 from earlyhelp.people.models import Person
 from earlyhelp.workforce.models import StaffMember
@@ -532,6 +533,30 @@ def enrol_participant(
     return participant
 
 
+REGISTER_NOUN = "this register"
+
+
+def _stale_register(
+    session: GroupSession, present_ids: list[int], head_counts: Mapping[str, int]
+) -> StaleRecord:
+    """The refusal of a register saved over a newer one: who is marked present and each
+    age band's head count, as saved now and as submitted."""
+    saved_ids = set(session.attendances.values_list("person_id", flat=True))
+    names = {p.pk: str(p) for p in Person.objects.filter(pk__in=saved_ids | set(present_ids))}
+    saved_counts = dict(session.head_counts.values_list("age_band__code", "count"))
+    labels = {"present": "Who came"}
+    saved: dict[str, object] = {"present": sorted(names.get(pk, "") for pk in saved_ids)}
+    submitted: dict[str, object] = {
+        "present": sorted(names.get(pk, str(pk)) for pk in set(present_ids))
+    }
+    for band in AgeBand.objects.all():
+        key = f"band_{band.code}"
+        labels[key] = f"Head count: {band.name}"
+        saved[key] = saved_counts.get(band.code, 0)
+        submitted[key] = head_counts.get(band.code) or 0
+    return stale_error(session, saved=saved, submitted=submitted, labels=labels, noun=REGISTER_NOUN)
+
+
 @authorised_action(
     queryset=lambda: GroupSession.objects.select_related("run__centre__district"),
     id_argument="session_id",
@@ -545,12 +570,17 @@ def record_register(
     session_id: int,
     present_person_ids: Iterable[int],
     head_counts: Mapping[str, int],
+    expected_version: int | None = None,
     source: str = "",
 ) -> GroupSession:
     """Take (or correct) a session's register once it has happened: the named
     participants present, and everyone present counted by age band, which cannot be
-    fewer than those named."""
+    fewer than those named. A save made to an older version of the register than the one
+    saved (``expected_version``) is refused with the changes."""
     session = GroupSession.objects.select_for_update().select_related("run").get(pk=session_id)
+    present_person_ids = list(present_person_ids)
+    if is_stale(session, expected_version):
+        raise _stale_register(session, present_person_ids, head_counts)
     today = timezone.localdate()
     if session.date > today:
         raise ProgrammeRuleBroken(
@@ -600,7 +630,7 @@ def record_register(
     retaken = session.register_taken_at is not None
     session.register_taken_at = timezone.now()
     session.register_taken_by = actor
-    session.save(update_fields=["register_taken_at", "register_taken_by"])
+    save_versioned(session, ["register_taken_at", "register_taken_by"], noun=REGISTER_NOUN)
     record_write(
         actor=actor,
         code="group_register.corrected" if retaken else "group_register.taken",

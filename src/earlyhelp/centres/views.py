@@ -29,6 +29,7 @@ from earlyhelp.centres.forms import (
 )
 from earlyhelp.centres.models import WEEKDAYS, SessionType
 from earlyhelp.centres.rules import plannable_centres
+from earlyhelp.core.concurrency import StaleRecord, keep_typed_over
 from earlyhelp.core.errors import DomainError
 from earlyhelp.core.forms import error_summary_items
 
@@ -49,6 +50,7 @@ class errors_onto:
 
     def __init__(self, form, *, field_map: dict[str, str] | None = None):
         self.form, self.field_map, self.ok = form, field_map or {}, True
+        self.error: Exception | None = None
 
     def __enter__(self) -> errors_onto:
         return self
@@ -59,12 +61,15 @@ class errors_onto:
         name = self.field_map.get(key, key)
         if name not in self.form.fields and key.startswith("head_counts."):
             name = "band_" + key.partition(".")[2]
-        return name if name in self.form.fields else None
+        if name not in self.form.fields or self.form.fields[name].widget.is_hidden:
+            return None  # in the error summary: a hidden field has nowhere to show it
+        return name
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         if exc is None or not isinstance(exc, DomainError | ValidationError):
             return False
         self.ok = False
+        self.error = exc
         if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
             for key, errors in exc.message_dict.items():
                 field = None if key == NON_FIELD_ERRORS else self._field(key)
@@ -465,6 +470,7 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
     bands = selectors.age_bands()
     form = RegisterForm(_posted(request), session=session, bands=bands)
     first_band = f"band_{bands[0].code}" if bands else None
+    stale: StaleRecord | None = None
     if request.method == "POST" and form.is_valid():
         present = [int(pk) for pk in form.cleaned_data["present"]]
         with errors_onto(
@@ -475,8 +481,12 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
                 session_id=session.pk,
                 present_person_ids=present,
                 head_counts=form.head_counts(),
+                expected_version=form.cleaned_data["version"],
                 source=_source(request),
             )
+        if isinstance(outcome.error, StaleRecord):
+            stale = outcome.error
+            keep_typed_over(form, stale)
         if outcome.ok:
             messages.success(
                 request,
@@ -491,5 +501,6 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
             "session": session,
             "form": form,
             "happened": session.date <= timezone.localdate(),
+            "stale": stale,
         },
     )

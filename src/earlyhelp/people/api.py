@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from earlyhelp.core.pagination import Page, paginate
 from earlyhelp.people import selectors, services
@@ -40,6 +40,7 @@ class FamilyOut(Schema):
     team: str | None
     key_worker: str | None
     members: list[MemberOut]
+    version: int = Field(description="Of the address: send it back to change it")
 
 
 class AddressIn(Schema):
@@ -47,6 +48,11 @@ class AddressIn(Schema):
     address_line_2: str = ""
     town: str
     postcode: str
+    expected_version: int | None = Field(
+        None,
+        description="The family's `version` you read; if someone has saved since, the "
+        "answer is 409 with `current_version` and the `differences`",
+    )
 
 
 def _summary(family) -> FamilySummaryOut:
@@ -72,6 +78,7 @@ def _detail(family) -> FamilyOut:
         district=family.district.name if family.district_id else None,
         team=family.team.name if family.team_id else None,
         key_worker=str(family.key_worker) if family.key_worker_id else None,
+        version=family.version,
         members=[
             MemberOut(
                 person_id=m.person_id,

@@ -32,6 +32,8 @@ class AddressForm(forms.Form):
             attrs={"autocomplete": "postal-code", "class": "govuk-input--width-10"}
         ),
     )
+    # The version the form was opened at: a save over a newer one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class MergeForm(forms.Form):

@@ -87,6 +87,9 @@ class Family(models.Model):
     is_synthetic = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Rises with every save of the address: a form opened on an older version cannot
+    # overwrite a newer one (core/concurrency.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]

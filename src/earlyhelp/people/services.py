@@ -9,6 +9,7 @@ from django.db import transaction
 
 from earlyhelp.audit.services import diff, record_denied, record_write, snapshot
 from earlyhelp.configuration.models import District
+from earlyhelp.core.concurrency import check_version, save_versioned
 from earlyhelp.people.models import Family, FamilyMember, Gender, Person, Relationship
 from earlyhelp.people.selectors import access_family
 
@@ -124,9 +125,12 @@ def update_family_address(
     address_line_2: str,
     town: str,
     postcode: str,
+    expected_version: int | None = None,
     source: str = "",
 ) -> Family:
-    """Change a family's household address; the user must have access to the family."""
+    """Change a family's household address; the user must have access to the family. A
+    save made to an older version than the one saved (``expected_version``) is refused
+    with the changes."""
     # Checked before the transaction opens: a refusal raises, and inside the
     # transaction its audit row would be rolled back with everything else.
     access_family(user=actor, family_id=family_id, source=source)
@@ -137,8 +141,17 @@ def update_family_address(
         address_line_2=address_line_2,
         town=town,
         postcode=postcode,
+        expected_version=expected_version,
         source=source,
     )
+
+
+ADDRESS_LABELS = {
+    "address_line_1": "Address line 1",
+    "address_line_2": "Address line 2",
+    "town": "Town or city",
+    "postcode": "Postcode",
+}
 
 
 @transaction.atomic
@@ -150,9 +163,23 @@ def _save_family_address(
     address_line_2: str,
     town: str,
     postcode: str,
+    expected_version: int | None,
     source: str,
 ) -> Family:
     family = Family.objects.select_for_update().get(pk=family_id)
+    check_version(
+        family,
+        expected_version,
+        saved={name: getattr(family, name) for name in ADDRESS_FIELDS},
+        submitted={
+            "address_line_1": address_line_1,
+            "address_line_2": address_line_2,
+            "town": town,
+            "postcode": normalise_postcode(postcode),
+        },
+        labels=ADDRESS_LABELS,
+        noun="this family's address",
+    )
     before = snapshot(family, (*ADDRESS_FIELDS, "district_id"))
     family.address_line_1 = address_line_1
     family.address_line_2 = address_line_2
@@ -160,7 +187,7 @@ def _save_family_address(
     family.postcode = normalise_postcode(postcode)
     family.district = district_for_postcode(postcode) or family.district
     family.full_clean()
-    family.save(update_fields=[*ADDRESS_FIELDS, "district", "updated_at"])
+    save_versioned(family, [*ADDRESS_FIELDS, "district"], noun="this family's address")
     Person.objects.filter(memberships__family=family).update(postcode=family.postcode)
     record_write(
         actor=actor,

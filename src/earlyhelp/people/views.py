@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from earlyhelp.core.concurrency import StaleRecord, keep_typed_over
 from earlyhelp.people import selectors, services
 from earlyhelp.people.forms import AddressForm, MergeForm, PersonSearchForm
 from earlyhelp.people.search import find_people
@@ -24,17 +25,26 @@ def family_detail(request, family_id: int):
 
 @login_required
 def change_address(request, family_id: int):
+    """Change a family's address. A save over someone else's newer save is refused, and
+    their changes are shown beside what was typed."""
     family = selectors.access_family(user=request.user, family_id=family_id, source=request.path)
+    stale: StaleRecord | None = None
     if request.method == "POST":
         form = AddressForm(request.POST)
         if form.is_valid():
+            data = dict(form.cleaned_data)
             try:
                 services.update_family_address(
                     actor=request.user,
                     family_id=family.pk,
                     source=request.path,
-                    **form.cleaned_data,
+                    expected_version=data.pop("version"),
+                    **data,
                 )
+            except StaleRecord as error:
+                stale = error
+                form.add_error(None, error.message)
+                keep_typed_over(form, error)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -46,9 +56,12 @@ def change_address(request, family_id: int):
                 "address_line_2": family.address_line_2,
                 "town": family.town,
                 "postcode": family.postcode,
+                "version": family.version,
             }
         )
-    return render(request, "people/change_address.html", {"family": family, "form": form})
+    return render(
+        request, "people/change_address.html", {"family": family, "form": form, "stale": stale}
+    )
 
 
 @login_required

@@ -65,6 +65,7 @@ class WorkerLoadOut(Schema):
     absent_on: bool
     absent_days_in_week: int
     working_days_in_week: int
+    version: int = Field(description="Of the capacity details: send it back to change them")
 
 
 def _load_out(load: WorkerLoad) -> dict:
@@ -85,6 +86,7 @@ def _load_out(load: WorkerLoad) -> dict:
                 "working_days_in_week",
                 "headroom_cases",
                 "headroom_slots",
+                "version",
             )
         },
         "open_cases_by_type": {
@@ -137,6 +139,11 @@ class CapacityIn(Schema):
     protected_hours: Decimal = Field(Decimal(0), description="Hours a week free of visits")
     specialisms: list[str] = Field([], description="Configured specialism codes")
     languages: list[str] = []
+    expected_version: int | None = Field(
+        None,
+        description="The `version` you read (from the worker's load); if someone has saved "
+        "since, the answer is 409 with `current_version` and the `differences`",
+    )
 
 
 class ReassignmentIn(Schema):
@@ -247,6 +254,7 @@ def set_capacity(request, staff_id: int, payload: CapacityIn):
         protected_hours=payload.protected_hours,
         specialism_codes=payload.specialisms,
         languages=payload.languages,
+        expected_version=payload.expected_version,
         source=_source(request),
     )
     return _load_out(worker_loads([staff])[staff.pk])

@@ -44,6 +44,7 @@ class WorkerLoad:
     absent_on: bool  # on leave, sick or otherwise absent on the day `on`
     absent_days_in_week: int  # working days of the week of `on` the worker is absent
     working_days_in_week: int  # working days in the week of `on` (from the calendar)
+    version: int = 1  # of the capacity details, for an edit that must not overwrite a newer
 
     @property
     def absent_all_week(self) -> bool:
@@ -216,5 +217,6 @@ def worker_loads(
             absent_on=any(a.start_date <= on <= a.end_date for a in away),
             absent_days_in_week=absent_days,
             working_days_in_week=len(week_days),
+            version=member.version,
         )
     return loads

@@ -88,6 +88,8 @@ class CapacityForm(forms.Form):
         max_length=300,
         required=False,
     )
+    # The version the form was opened at: a save over a newer one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

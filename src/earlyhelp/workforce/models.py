@@ -100,6 +100,9 @@ class StaffMember(models.Model):
         help_text="Hours a week kept free of delivery (supervision, training, duty)",
     )
     is_synthetic = models.BooleanField(default=False, editable=False)
+    # Rises with every save of the capacity details: a form opened on an older version
+    # cannot overwrite a newer one (core/concurrency.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]

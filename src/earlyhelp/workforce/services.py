@@ -19,6 +19,7 @@ from earlyhelp.cases import services as case_services
 from earlyhelp.cases.models import Case, Status
 from earlyhelp.configuration.models import Specialism
 from earlyhelp.core.actions import authorised_action
+from earlyhelp.core.concurrency import check_version, save_versioned
 from earlyhelp.workforce.capacity import caseload_rules, worker_loads
 from earlyhelp.workforce.models import Absence, AbsenceKind, StaffMember
 from earlyhelp.workforce.selectors import eligible_targets
@@ -48,6 +49,23 @@ def worker_action(permission: str = "workforce.manage_worker"):
 # ---------------------------------------------------------------- staff details
 
 
+CAPACITY_LABELS = {
+    "fte": "FTE",
+    "protected_hours": "Protected hours a week",
+    "specialisms": "Specialisms",
+    "languages": "Languages other than English",
+}
+
+
+def _capacity_of(staff: StaffMember) -> dict[str, object]:
+    return {
+        "fte": staff.fte,
+        "protected_hours": staff.protected_hours,
+        "specialisms": sorted(staff.specialisms.values_list("code", flat=True)),
+        "languages": sorted(staff.languages or ()),
+    }
+
+
 @worker_action()
 def update_worker_capacity(
     *,
@@ -57,18 +75,35 @@ def update_worker_capacity(
     protected_hours,
     specialism_codes: list[str],
     languages: list[str],
+    expected_version: int | None = None,
     source: str = "",
 ) -> StaffMember:
     """Change what a worker can carry: FTE (more than 0, at most 1.0), protected hours a
-    week, specialisms and languages; a key worker must stay in a team."""
+    week, specialisms and languages; a key worker must stay in a team. A save made to an
+    older version than the one saved (``expected_version``) is refused with the changes."""
     staff = _staff_queryset().select_for_update(of=("self",)).get(pk=worker_id)
     fields = ("fte", "protected_hours", "languages")
     before = snapshot(staff, fields)
-    old_codes = sorted(staff.specialisms.values_list("code", flat=True))
+    saved = _capacity_of(staff)
+    old_codes = saved["specialisms"]
+    wanted = sorted(set(specialism_codes))
+    cleaned_languages = sorted({x.strip().lower() for x in languages if x.strip()})
+    check_version(
+        staff,
+        expected_version,
+        saved=saved,
+        submitted={
+            "fte": fte,
+            "protected_hours": protected_hours,
+            "specialisms": wanted,
+            "languages": cleaned_languages,
+        },
+        labels=CAPACITY_LABELS,
+        noun="these capacity details",
+    )
     staff.fte = fte
     staff.protected_hours = protected_hours
-    staff.languages = sorted({x.strip().lower() for x in languages if x.strip()})
-    wanted = sorted(set(specialism_codes))
+    staff.languages = cleaned_languages
     found = list(Specialism.objects.filter(code__in=wanted))
     unknown = set(wanted) - {s.code for s in found}
     errors: dict[str, list[str]] = {}
@@ -81,7 +116,7 @@ def update_worker_capacity(
             errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    staff.save(update_fields=list(fields))
+    save_versioned(staff, fields, noun="these capacity details")
     staff.specialisms.set(found)
     changes = diff(before, snapshot(staff, fields))
     if old_codes != wanted:

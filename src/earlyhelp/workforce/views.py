@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from earlyhelp.cases import web
+from earlyhelp.core.concurrency import StaleRecord, keep_typed_over
 from earlyhelp.workforce import selectors, services
 from earlyhelp.workforce.charts import bar_chart
 from earlyhelp.workforce.forms import AbsenceForm, CapacityForm, ConfirmForm, ReassignForm
@@ -210,8 +211,10 @@ def edit_capacity(request: HttpRequest, staff_id: int) -> HttpResponse:
         "protected_hours": staff.protected_hours,
         "specialisms": [s.code for s in staff.specialisms.all()],
         "languages": ", ".join(x.title() for x in staff.languages or ()),
+        "version": staff.version,
     }
     form = CapacityForm(_posted(request), initial=initial)
+    stale: StaleRecord | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with web.errors_onto(form) as outcome:
@@ -222,12 +225,20 @@ def edit_capacity(request: HttpRequest, staff_id: int) -> HttpResponse:
                 protected_hours=data["protected_hours"],
                 specialism_codes=data["specialisms"],
                 languages=data["languages"],
+                expected_version=data["version"],
                 source=web.source(request),
             )
         if outcome.ok:
             messages.success(request, "Capacity details saved")
             return redirect(_worker_url(staff.pk))
-    return web.render_form(request, "workforce/capacity_form.html", {"staff": staff, "form": form})
+        if isinstance(outcome.error, StaleRecord):
+            stale = outcome.error
+            keep_typed_over(form, stale)
+    return web.render_form(
+        request,
+        "workforce/capacity_form.html",
+        {"staff": staff, "form": form, "stale": stale},
+    )
 
 
 @login_required
