@@ -43,6 +43,11 @@ def draft(version: int, **changes) -> dict:
     return data
 
 
+def opened(case: Case, **fields: str) -> dict[str, object]:
+    """A form about the assessment as posted: its fields and the version it was opened at."""
+    return {**fields, "expected_version": assessment_of(case).version}
+
+
 def summary_texts(response) -> list[str]:
     return [item["text"] for item in response.context["error_summary"]]
 
@@ -190,7 +195,7 @@ def test_recording_consent_given(client, world):
     case = open_case(world)
     client.force_login(world.key_worker)
 
-    response = client.post(url("caf-consent", case), {"consent": "given"}, follow=True)
+    response = client.post(url("caf-consent", case), opened(case, consent="given"), follow=True)
 
     assert assessment_of(case).consent == "given"
     assert "Consent to the CAF recorded" in response.content.decode()
@@ -202,7 +207,7 @@ def test_refused_consent_makes_a_task_for_the_line_manager_and_says_so(client, w
     case = open_case(world)
     client.force_login(world.key_worker)
 
-    response = client.post(url("caf-consent", case), {"consent": "refused"}, follow=True)
+    response = client.post(url("caf-consent", case), opened(case, consent="refused"), follow=True)
 
     assert assessment_of(case).consent == "refused"
     task = Task.objects.get(kind=TaskKind.CAF_CONSENT_REFUSED, case=case)
@@ -217,7 +222,7 @@ def test_consent_without_an_answer_is_refused_by_the_field(client, world):
     case = open_case(world)
     client.force_login(world.key_worker)
 
-    response = client.post(url("caf-consent", case), {})
+    response = client.post(url("caf-consent", case), opened(case))
 
     assert response.context["form"].errors["consent"] == ["Choose whether the family gave consent"]
     assert response.context["error_summary"] == [
@@ -257,7 +262,9 @@ def test_the_line_manager_records_the_decision_on_refused_consent(client, world)
     assert client.get(url("consent-refusal-decision", case)).status_code == 200
 
     response = client.post(
-        url("consent-refusal-decision", case), {"decision": "Signpost and close"}, follow=True
+        url("consent-refusal-decision", case),
+        opened(case, decision="Signpost and close"),
+        follow=True,
     )
 
     assert assessment_of(case).consent_refusal_decision == "Signpost and close"
@@ -271,7 +278,7 @@ def test_an_empty_refusal_decision_is_refused_by_the_field(client, world):
     case = _refused(world)
     client.force_login(world.manager)
 
-    response = client.post(url("consent-refusal-decision", case), {"decision": "  "})
+    response = client.post(url("consent-refusal-decision", case), opened(case, decision="  "))
 
     assert response.context["form"].errors["decision"] == ["Record your decision"]
     assert assessment_of(case).consent_refusal_decision == ""
@@ -283,7 +290,7 @@ def test_a_refusal_decision_without_a_refusal_shows_the_message(client, world):
     client.force_login(world.manager)
 
     assert "nothing to decide" in client.get(url("consent-refusal-decision", case)).content.decode()
-    response = client.post(url("consent-refusal-decision", case), {"decision": "Close"})
+    response = client.post(url("consent-refusal-decision", case), opened(case, decision="Close"))
 
     assert summary_texts(response) == ["The family has not refused consent to the CAF."]
     assert assessment_of(case).consent_refusal_decision == ""
@@ -306,7 +313,7 @@ def test_recording_the_employment_advisor_contact(client, world):
     client.force_login(world.key_worker)
 
     response = client.post(
-        url("employment-advisor", case), {"outcome": "made", "note": "Appointment booked"}
+        url("employment-advisor", case), opened(case, outcome="made", note="Appointment booked")
     )
 
     assert response.status_code == 302
@@ -320,7 +327,7 @@ def test_an_employment_advisor_contact_without_an_outcome_is_refused_by_the_fiel
     case = _workless(world)
     client.force_login(world.key_worker)
 
-    response = client.post(url("employment-advisor", case), {"outcome": "maybe"})
+    response = client.post(url("employment-advisor", case), opened(case, outcome="maybe"))
 
     assert response.context["form"].errors["outcome"]
     assert assessment_of(case).employment_advisor_contact == "required"
@@ -331,7 +338,7 @@ def test_an_employment_advisor_contact_when_none_is_needed_shows_the_message(cli
     case = open_case(world)
     client.force_login(world.key_worker)
 
-    response = client.post(url("employment-advisor", case), {"outcome": "made"})
+    response = client.post(url("employment-advisor", case), opened(case, outcome="made"))
 
     assert summary_texts(response) == ["No worklessness has been identified for this family."]
     assert assessment_of(case).employment_advisor_contact == "not_needed"

@@ -49,15 +49,24 @@ class AssessmentIn(Schema):
 
 class CaseConsentIn(Schema):
     given: bool
+    expected_version: int | None = Field(
+        None, description="The assessment's version you read; a stale one is refused with 409"
+    )
 
 
 class DecisionTextIn(Schema):
     decision: str
+    expected_version: int | None = Field(
+        None, description="The assessment's version you read; a stale one is refused with 409"
+    )
 
 
 class EmploymentAdvisorIn(Schema):
     outcome: str = Field(description="made or declined")
     note: str = ""
+    expected_version: int | None = Field(
+        None, description="The assessment's version you read; a stale one is refused with 409"
+    )
 
 
 class StarIn(Schema):
@@ -462,7 +471,11 @@ def update_assessment(request, case_id: int, payload: AssessmentIn):
 def record_caf_consent(request, case_id: int, payload: CaseConsentIn):
     """Refused consent goes to the line manager as a task."""
     services.record_caf_consent(
-        actor=request.auth, case_id=case_id, given=payload.given, source=_source(request)
+        actor=request.auth,
+        case_id=case_id,
+        given=payload.given,
+        expected_version=payload.expected_version,
+        source=_source(request),
     )
     return _detail(request, case_id)
 
@@ -474,7 +487,11 @@ def record_caf_consent(request, case_id: int, payload: CaseConsentIn):
 )
 def record_consent_refusal_decision(request, case_id: int, payload: DecisionTextIn):
     services.record_consent_refusal_decision(
-        actor=request.auth, case_id=case_id, decision=payload.decision, source=_source(request)
+        actor=request.auth,
+        case_id=case_id,
+        decision=payload.decision,
+        expected_version=payload.expected_version,
+        source=_source(request),
     )
     return _detail(request, case_id)
 

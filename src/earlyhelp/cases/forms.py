@@ -162,6 +162,9 @@ class ConsentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether the family gave consent"},
     )
+    # The assessment's version when the form was opened: a record over a newer one is
+    # refused (core/concurrency.py).
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ConsentRefusalDecisionForm(forms.Form):
@@ -171,6 +174,9 @@ class ConsentRefusalDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Record your decision"},
     )
+    # The assessment's version when the form was opened: a record over a newer one is
+    # refused (core/concurrency.py).
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class EmploymentAdvisorForm(forms.Form):
@@ -186,6 +192,9 @@ class EmploymentAdvisorForm(forms.Form):
     note = forms.CharField(
         label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # The assessment's version when the form was opened: a record over a newer one is
+    # refused (core/concurrency.py).
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ConfirmForm(forms.Form):

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from earlyhelp.accounts.roles import Role
 from earlyhelp.approvals.models import Kind as ApprovalKind
@@ -46,6 +47,7 @@ from earlyhelp.cases.models import (
 from earlyhelp.configuration.models import CaseType, OutcomesStar, ServiceOutcome, TfuCriterion
 from earlyhelp.configuration.selectors import service_calendar, service_settings, service_timescales
 from earlyhelp.core.actions import authorised_action
+from earlyhelp.core.concurrency import check_version, differences, save_versioned
 from earlyhelp.domain import casework
 from earlyhelp.outbox.models import Kind as MessageKind
 from earlyhelp.outbox.services import queue_message
@@ -270,6 +272,13 @@ def record_contact(
 
 # ---------------------------------------------------------------- assessment
 
+ASSESSMENT_NOUN = "this assessment"
+# The draft's fields as the API's stale-save problem names them.
+ASSESSMENT_LABELS = {
+    name: capfirst(Assessment._meta.get_field(name).verbose_name)
+    for name in (*ASSESSMENT_TEXT_FIELDS, "worklessness_identified")
+}
+
 
 @case_action()
 def update_assessment(
@@ -287,10 +296,24 @@ def update_assessment(
     casework.check_case_action("edit_assessment", casework.CaseStatus(case.status))
     assessment = Assessment.objects.select_for_update().get(case=case)
     if expected_version is not None and assessment.version != expected_version:
+        submitted: dict[str, object] = {
+            name: value.strip()
+            for name, value in (fields or {}).items()
+            if name in ASSESSMENT_TEXT_FIELDS
+        }
+        if worklessness_identified is not None:
+            submitted["worklessness_identified"] = worklessness_identified
         raise StaleRecord(
             "Someone else saved this assessment after you opened it. Their changes are shown: "
             "check them and make your changes again.",
             field="version",
+            noun=ASSESSMENT_NOUN,
+            current_version=assessment.version,
+            differences=differences(
+                saved={name: getattr(assessment, name) for name in ASSESSMENT_LABELS},
+                submitted=submitted,
+                labels=ASSESSMENT_LABELS,
+            ),
         )
     if assessment.completed_at is not None:
         raise StepNotReady("The assessment is complete and can no longer be edited.")
@@ -313,9 +336,13 @@ def update_assessment(
                 case=case,
                 due_on=service_calendar().add_working_days(timezone.localdate(), 5),
             )
-    assessment.version += 1
     assessment.full_clean()
-    assessment.save()
+    # Conditional on the version read, as well as the row lock (core/concurrency.py).
+    save_versioned(
+        assessment,
+        [*ASSESSMENT_TEXT_FIELDS, "worklessness_identified", "employment_advisor_contact"],
+        noun=ASSESSMENT_NOUN,
+    )
     if tfu_criteria is not None:
         criteria = list(TfuCriterion.objects.filter(number__in=tfu_criteria))
         if len(criteria) != len(set(tfu_criteria)):
@@ -333,16 +360,27 @@ def update_assessment(
 
 
 @case_action()
-def record_caf_consent(*, actor, case_id: int, given: bool, source: str = "") -> Assessment:
-    """Record the family's consent to the CAF. Refusal goes to the line manager."""
+def record_caf_consent(
+    *, actor, case_id: int, given: bool, expected_version: int | None = None, source: str = ""
+) -> Assessment:
+    """Record the family's consent to the CAF. Refusal goes to the line manager. A record
+    made to an older version of the assessment (``expected_version``) is refused."""
     case = _case_for_action(actor=actor, case_id=case_id, source=source)
     casework.check_case_action("edit_assessment", casework.CaseStatus(case.status))
     assessment = Assessment.objects.select_for_update().get(case=case)
+    consent = ConsentDecision.GIVEN if given else ConsentDecision.REFUSED
+    check_version(
+        assessment,
+        expected_version,
+        saved={"consent": assessment.get_consent_display()},
+        submitted={"consent": consent.label},
+        labels={"consent": "Consent to the CAF"},
+        noun=ASSESSMENT_NOUN,
+    )
     before = assessment.consent
-    assessment.consent = ConsentDecision.GIVEN if given else ConsentDecision.REFUSED
+    assessment.consent = consent
     assessment.consent_recorded_at = timezone.now()
-    assessment.version += 1
-    assessment.save(update_fields=["consent", "consent_recorded_at", "version", "updated_at"])
+    save_versioned(assessment, ["consent", "consent_recorded_at"], noun=ASSESSMENT_NOUN)
     if not given:
         manager = line_manager_for(case)
         create_task(
@@ -365,20 +403,36 @@ def record_caf_consent(*, actor, case_id: int, given: bool, source: str = "") ->
 
 @case_action("cases.manage_case")
 def record_consent_refusal_decision(
-    *, actor, case_id: int, decision: str, source: str = ""
+    *,
+    actor,
+    case_id: int,
+    decision: str,
+    expected_version: int | None = None,
+    source: str = "",
 ) -> Assessment:
-    """The line manager records what happens after the family refused the CAF."""
+    """The line manager records what happens after the family refused the CAF. A record
+    made to an older version of the assessment (``expected_version``) is refused."""
     case = _case_for_action(
         actor=actor, case_id=case_id, source=source, permission="cases.manage_case"
     )
     assessment = Assessment.objects.select_for_update().get(case=case)
+    check_version(
+        assessment,
+        expected_version,
+        saved={
+            "consent": assessment.get_consent_display(),
+            "decision": assessment.consent_refusal_decision,
+        },
+        submitted={"consent": ConsentDecision.REFUSED.label, "decision": decision.strip()},
+        labels={"consent": "Consent to the CAF", "decision": "Decision on the refused consent"},
+        noun=ASSESSMENT_NOUN,
+    )
     if assessment.consent != ConsentDecision.REFUSED:
         raise StepNotReady("The family has not refused consent to the CAF.")
     if not decision.strip():
         raise ValidationError({"decision": ["Record your decision"]})
     assessment.consent_refusal_decision = decision.strip()
-    assessment.version += 1
-    assessment.save(update_fields=["consent_refusal_decision", "version", "updated_at"])
+    save_versioned(assessment, ["consent_refusal_decision"], noun=ASSESSMENT_NOUN)
     complete_tasks(actor=actor, kind=TaskKind.CAF_CONSENT_REFUSED, case=case)
     record_write(
         actor=actor,
@@ -392,19 +446,37 @@ def record_consent_refusal_decision(
 
 @case_action()
 def record_employment_advisor_contact(
-    *, actor, case_id: int, outcome: str, note: str = "", source: str = ""
+    *,
+    actor,
+    case_id: int,
+    outcome: str,
+    note: str = "",
+    expected_version: int | None = None,
+    source: str = "",
 ) -> Assessment:
-    """Record the required contact with the WPEH Employment Advisor: made or declined."""
+    """Record the required contact with the WPEH Employment Advisor: made or declined. A
+    record made to an older version of the assessment (``expected_version``) is refused."""
     case = _case_for_action(actor=actor, case_id=case_id, source=source)
     assessment = Assessment.objects.select_for_update().get(case=case)
+    check_version(
+        assessment,
+        expected_version,
+        saved={"outcome": assessment.get_employment_advisor_contact_display()},
+        submitted={
+            "outcome": EmploymentAdvisorContact(outcome).label
+            if outcome in EmploymentAdvisorContact.values
+            else outcome
+        },
+        labels={"outcome": "Contact with the Employment Advisor"},
+        noun=ASSESSMENT_NOUN,
+    )
     if assessment.employment_advisor_contact == EmploymentAdvisorContact.NOT_NEEDED:
         raise StepNotReady("No worklessness has been identified for this family.")
     if outcome not in (EmploymentAdvisorContact.MADE, EmploymentAdvisorContact.DECLINED):
         raise ValidationError({"outcome": ["Choose whether the contact was made or declined"]})
     before = assessment.employment_advisor_contact
     assessment.employment_advisor_contact = outcome
-    assessment.version += 1
-    assessment.save(update_fields=["employment_advisor_contact", "version", "updated_at"])
+    save_versioned(assessment, ["employment_advisor_contact"], noun=ASSESSMENT_NOUN)
     complete_tasks(actor=actor, kind=TaskKind.EMPLOYMENT_ADVISOR, case=case)
     record_write(
         actor=actor,

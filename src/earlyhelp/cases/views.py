@@ -48,6 +48,7 @@ from earlyhelp.cases.models import (
 )
 from earlyhelp.centres.selectors import attendance_for_people
 from earlyhelp.configuration.selectors import service_timescales
+from earlyhelp.core.concurrency import keep_typed_over
 from earlyhelp.domain import casework
 
 CASELOAD_PAGE_SIZE = 25
@@ -414,17 +415,37 @@ def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
+def _opened_at(case: Case) -> dict[str, int]:
+    """A form about the assessment carries the version it was opened at."""
+    return {"expected_version": case.assessment.version}
+
+
+def _stale(form, outcome: web.errors_onto) -> StaleRecord | None:
+    """A record refused as stale: the form keeps what was typed, over the version saved,
+    and the page shows what changed (components/stale.html)."""
+    if not isinstance(outcome.error, StaleRecord):
+        return None
+    keep_typed_over(form, outcome.error, field="expected_version")
+    return outcome.error
+
+
 @login_required
 def caf_consent(request: HttpRequest, case_id: int) -> HttpResponse:
     """The family's consent to the CAF; a refusal goes to the line manager."""
     case = _case(request, case_id)
-    form = ConsentForm(_posted(request))
+    form = ConsentForm(_posted(request), initial=_opened_at(case))
+    stale: StaleRecord | None = None
     if request.method == "POST" and form.is_valid():
         given = form.cleaned_data["consent"] == ConsentDecision.GIVEN
         with web.errors_onto(form, field_map={"given": "consent"}) as outcome:
             services.record_caf_consent(
-                actor=request.user, case_id=case.pk, given=given, source=web.source(request)
+                actor=request.user,
+                case_id=case.pk,
+                given=given,
+                expected_version=form.cleaned_data["expected_version"],
+                source=web.source(request),
             )
+        stale = _stale(form, outcome)
         if outcome.ok:
             if given:
                 messages.success(request, "Consent to the CAF recorded")
@@ -437,7 +458,9 @@ def caf_consent(request: HttpRequest, case_id: int) -> HttpResponse:
                     f"happens next",
                 )
             return _to_case(case, "assessment")
-    return web.render_form(request, "cases/consent_form.html", {"case": case, "form": form})
+    return web.render_form(
+        request, "cases/consent_form.html", {"case": case, "form": form, "stale": stale}
+    )
 
 
 @login_required
@@ -452,15 +475,18 @@ def consent_refusal_decision(request: HttpRequest, case_id: int) -> HttpResponse
             source=web.source(request),
         )
         raise PermissionDenied("Only the worker's line manager can record this decision.")
-    form = ConsentRefusalDecisionForm(_posted(request))
+    form = ConsentRefusalDecisionForm(_posted(request), initial=_opened_at(case))
+    stale: StaleRecord | None = None
     if request.method == "POST" and form.is_valid():
         with web.errors_onto(form) as outcome:
             services.record_consent_refusal_decision(
                 actor=request.user,
                 case_id=case.pk,
                 decision=form.cleaned_data["decision"],
+                expected_version=form.cleaned_data["expected_version"],
                 source=web.source(request),
             )
+        stale = _stale(form, outcome)
         if outcome.ok:
             messages.success(request, "Your decision on the refused consent is recorded")
             return _to_case(case, "assessment")
@@ -471,6 +497,7 @@ def consent_refusal_decision(request: HttpRequest, case_id: int) -> HttpResponse
             "case": case,
             "form": form,
             "refused": case.assessment.consent == ConsentDecision.REFUSED,
+            "stale": stale,
         },
     )
 
@@ -479,7 +506,8 @@ def consent_refusal_decision(request: HttpRequest, case_id: int) -> HttpResponse
 def employment_advisor(request: HttpRequest, case_id: int) -> HttpResponse:
     """The Employment Advisor contact that worklessness makes necessary."""
     case = _case(request, case_id)
-    form = EmploymentAdvisorForm(_posted(request))
+    form = EmploymentAdvisorForm(_posted(request), initial=_opened_at(case))
+    stale: StaleRecord | None = None
     if request.method == "POST" and form.is_valid():
         with web.errors_onto(form) as outcome:
             services.record_employment_advisor_contact(
@@ -487,8 +515,10 @@ def employment_advisor(request: HttpRequest, case_id: int) -> HttpResponse:
                 case_id=case.pk,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["expected_version"],
                 source=web.source(request),
             )
+        stale = _stale(form, outcome)
         if outcome.ok:
             messages.success(request, "Employment Advisor contact recorded")
             return _to_case(case, "assessment")
@@ -496,7 +526,7 @@ def employment_advisor(request: HttpRequest, case_id: int) -> HttpResponse:
     return web.render_form(
         request,
         "cases/employment_advisor.html",
-        {"case": case, "form": form, "needed": needed},
+        {"case": case, "form": form, "needed": needed, "stale": stale},
     )
 
 
