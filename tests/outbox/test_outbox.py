@@ -5,6 +5,7 @@ them queued to retry later with a growing delay; after MAX_ATTEMPTS they fail; t
 from __future__ import annotations
 
 import datetime as dt
+import time
 from io import StringIO
 
 import pytest
@@ -15,6 +16,8 @@ from django.utils import timezone
 from earlyhelp.outbox.models import Kind, OutboxMessage, Status
 from earlyhelp.outbox.services import (
     MAX_ATTEMPTS,
+    Outcome,
+    attempt_send,
     queue_message,
     retry_delay,
     send_due_messages,
@@ -194,3 +197,56 @@ def test_messages_queued_by_a_journey_step_are_delivered(world):
     assert sent.to == ["referrer@example.test"]
     assert request.caf_urn in sent.body
     assert OutboxMessage.objects.get(request=request).status == Status.SENT
+
+
+@pytest.fixture
+def silent_mail_server():
+    """An SMTP port that accepts connections and never answers (a hung mail server);
+    it drops each connection after five seconds, so that a test without a timeout
+    still ends."""
+    import contextlib
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    done = threading.Event()
+
+    def accept() -> None:
+        held = []
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                held.append((listener.accept()[0], time.monotonic()))
+            for conn, since in held:
+                if time.monotonic() - since > 5:
+                    conn.close()
+        for conn, _ in held:
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    done.set()
+    thread.join(timeout=5)
+    listener.close()
+
+
+def test_a_hung_mail_server_is_given_up_on_and_the_message_retried(
+    silent_mail_server, settings, monkeypatch
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = silent_mail_server
+    settings.EMAIL_TIMEOUT = None
+    monkeypatch.setattr("earlyhelp.outbox.services.SEND_TIMEOUT_SECONDS", 0.5)
+    (message,) = queue(1)
+    started = time.monotonic()
+
+    attempt = attempt_send(message.pk)
+
+    assert time.monotonic() - started < 3  # not the server's five seconds, nor for ever
+    assert attempt.outcome is Outcome.RETRY
+    message.refresh_from_db()
+    assert message.status == Status.QUEUED
+    assert message.attempts == 1
+    assert "timed out" in message.last_error

@@ -1,5 +1,8 @@
 """The outbox's Redis-worker jobs (JOBS_BACKEND=rq). Each carries a message id only;
-``attempt_send`` claims the row, so a job run twice sends once."""
+``attempt_send`` claims the row, so a job run twice sends once. A worker killed in the
+middle of a job leaves the message QUEUED (its transaction rolls back) and RQ marks the
+job abandoned, not retried: the timetable's sweep sends the message within five
+minutes."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """The transactional outbox: every outgoing message is stored with the change that
-causes it, then sent by a background worker with retries, once."""
+causes it, then sent by a background worker with retries: at least once, and once
+unless a worker is killed between the mail server's accepting it and the SENT mark
+(see earlyhelp.outbox.services)."""
 
 from __future__ import annotations
 

@@ -1,17 +1,34 @@
 """Queueing and sending outgoing messages. Queue inside the transaction that causes
 the message; the worker sends it later: ``manage.py process_outbox --loop`` by default,
 or a Redis worker (JOBS_BACKEND=rq) given the message's id when the transaction commits.
-Either way the sender claims the row first, so a message is sent once."""
+
+The delivery guarantee is at least once, and once in all but one case:
+
+- A message is never lost: it stays QUEUED until a send has returned, and a sender that
+  dies (killed, crashed, the machine lost) leaves nothing claimed, because the claim is
+  a row lock in the sending transaction, which the database drops with the connection.
+  The next worker sends it; a mail-server outage leaves it QUEUED to retry with back-off.
+- Two senders never send the same message: the claim is the row lock plus the QUEUED
+  status, so a second worker or a duplicate job skips it (SKIP LOCKED on PostgreSQL;
+  on SQLite the sending transaction holds the database's write lock).
+- The one duplicate: a worker killed after the mail server accepted a message and
+  before the SENT mark committed (SMTP's closing QUIT, then one UPDATE and COMMIT)
+  sends that message again after the restart. SMTP has no idempotent send, so this cannot be
+  closed; for this service a duplicate notice is harmless and a lost one is not. A
+  worker stopped by SIGTERM or Ctrl-C finishes the message in hand first, so an
+  ordinary restart sends nothing twice.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +39,10 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 SEND_JOB = "earlyhelp.outbox.jobs.send_queued_message"
+# Seconds the mail server may keep us waiting (when EMAIL_TIMEOUT is not set): a server
+# that accepts the connection and then hangs must not hold the claimed row, or on SQLite
+# the database's write lock, for ever; the message is retried like a refused one.
+SEND_TIMEOUT_SECONDS = 10.0
 
 
 def queue_message(
@@ -75,7 +96,9 @@ def send_message(message_id: int) -> bool:
 def attempt_send(message_id: int, *, due_by: dt.datetime | None = None) -> Attempt:
     """Claim a queued message (due by ``due_by``, if given) and send it. The claim is a
     row lock plus the QUEUED status in one transaction: a second sender of the same
-    message skips it, whether it comes at the same time or later."""
+    message skips it, whether it comes at the same time or later. The SENT mark is the
+    first thing after the send returns, in the same transaction, so a sender killed in
+    between (the one way to send twice) is killed in a window of one UPDATE and COMMIT."""
     with transaction.atomic():
         locked = OutboxMessage.objects.select_for_update(skip_locked=True).filter(
             pk=message_id, status=Status.QUEUED
@@ -93,6 +116,7 @@ def attempt_send(message_id: int, *, due_by: dt.datetime | None = None) -> Attem
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[message.to],
                 headers={"X-EarlyHelp-Message": str(message.pk)},
+                connection=get_connection(timeout=settings.EMAIL_TIMEOUT or SEND_TIMEOUT_SECONDS),
             ).send(fail_silently=False)
         except Exception as error:
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
@@ -111,6 +135,12 @@ def attempt_send(message_id: int, *, due_by: dt.datetime | None = None) -> Attem
         return Attempt(Outcome.SENT)
 
 
-def send_due_messages(*, limit: int = 100) -> int:
-    """Send every message that is due; returns how many were sent."""
-    return sum(send_message(pk) for pk in _claim_due(limit))
+def send_due_messages(*, limit: int = 100, stop: Callable[[], bool] = lambda: False) -> int:
+    """Send every message that is due, one at a time, until ``stop()`` is true (a worker
+    asked to stop finishes the message in hand); returns how many were sent."""
+    sent = 0
+    for pk in _claim_due(limit):
+        if stop():
+            break
+        sent += send_message(pk)
+    return sent
