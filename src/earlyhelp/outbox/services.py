@@ -13,10 +13,11 @@ The delivery guarantee is at least once, and once in all but one case:
   on SQLite the sending transaction holds the database's write lock).
 - The one duplicate: a worker killed after the mail server accepted a message and
   before the SENT mark committed (SMTP's closing QUIT, then one UPDATE and COMMIT)
-  sends that message again after the restart. SMTP has no idempotent send, so this cannot be
-  closed; for this service a duplicate notice is harmless and a lost one is not. A
-  worker stopped by SIGTERM or Ctrl-C finishes the message in hand first, so an
-  ordinary restart sends nothing twice.
+  sends that message again after the restart. SMTP has no idempotent send, so this
+  cannot be closed; for this service a duplicate notice is harmless and a lost one is
+  not. A worker stopped by SIGTERM or Ctrl-C (``process_outbox --loop``; RQ's warm
+  shutdown) finishes the message in hand first, so an ordinary restart sends nothing
+  twice.
 """
 
 from __future__ import annotations
