@@ -1,10 +1,12 @@
-"""The transactional outbox: queued messages are sent once; a mail-server outage leaves
-them queued to retry later with a growing delay; after MAX_ATTEMPTS they fail; the
-``process_outbox`` command sends what is due."""
+"""The transactional outbox: queued messages are sent once; a mail-server outage, however
+long, leaves them queued to retry later with a growing delay; a message the mail server
+itself refuses MAX_ATTEMPTS times fails; the ``process_outbox`` command sends what is
+due."""
 
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
 import time
 from io import StringIO
 
@@ -18,6 +20,7 @@ from earlyhelp.outbox.services import (
     MAX_ATTEMPTS,
     Outcome,
     attempt_send,
+    is_refusal,
     queue_message,
     retry_delay,
     send_due_messages,
@@ -147,7 +150,21 @@ def test_mail_server_outage_leaves_messages_queued_to_retry_later(clock, outage)
         assert message.last_error == ""
 
 
-def test_a_message_failing_max_attempts_times_is_failed_and_not_retried(clock, outage):
+@pytest.fixture
+def refusal(monkeypatch):
+    """The mail server answers, and refuses the recipient (a permanent 550)."""
+    calls: list[str] = []
+
+    def refuse(self, fail_silently=False):
+        calls.append(self.subject)
+        raise smtplib.SMTPRecipientsRefused({self.to[0]: (550, b"No such user")})
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    refuse.calls = calls
+    return refuse
+
+
+def test_a_message_refused_max_attempts_times_is_failed_and_not_retried(clock, refusal):
     (message,) = queue(1)
 
     for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -157,13 +174,51 @@ def test_a_message_failing_max_attempts_times_is_failed_and_not_retried(clock, o
         clock.advance(retry_delay(attempt))
 
     assert message.status == Status.FAILED
-    assert len(outage.calls) == MAX_ATTEMPTS
-    outage.over()
+    assert "SMTPRecipientsRefused" in message.last_error
+    assert len(refusal.calls) == MAX_ATTEMPTS
     clock.advance(dt.timedelta(days=1))
     assert send_due_messages() == 0
-    assert mail.outbox == []
+    assert len(refusal.calls) == MAX_ATTEMPTS
     message.refresh_from_db()
     assert message.status == Status.FAILED
+
+
+def test_a_three_day_outage_never_gives_a_message_up_and_it_is_sent_once_after(clock, outage):
+    (message,) = queue(1)
+
+    for _ in range(3 * 24 + 6):  # hourly, once the back-off reaches its hour
+        send_due_messages()
+        clock.advance(dt.timedelta(hours=1))
+    message.refresh_from_db()
+    assert message.status == Status.QUEUED
+    assert message.attempts > MAX_ATTEMPTS
+    assert len(outage.calls) == message.attempts
+    assert "MailServerDown" in message.last_error
+
+    outage.over()
+    assert send_due_messages() == 1
+    assert send_due_messages() == 0
+    assert [m.to for m in mail.outbox] == [["referrer0@example.test"]]
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+
+
+@pytest.mark.parametrize(
+    ("error", "refused"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@example.test": (550, b"No such user")}), True),
+        (smtplib.SMTPDataError(554, b"Message rejected"), True),
+        (smtplib.SMTPSenderRefused(553, b"Sender refused", "x@example.test"), True),
+        (smtplib.SMTPDataError(451, b"Try again later"), False),
+        (smtplib.SMTPConnectError(554, b"No service"), False),
+        (smtplib.SMTPAuthenticationError(535, b"Bad credentials"), False),
+        (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), False),
+        (ConnectionRefusedError("Connection refused"), False),
+        (TimeoutError("timed out"), False),
+    ],
+)
+def test_only_the_mail_servers_own_refusal_counts_toward_giving_up(error, refused):
+    assert is_refusal(error) is refused
 
 
 def test_retry_delay_backs_off_to_at_most_an_hour():

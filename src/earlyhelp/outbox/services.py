@@ -7,7 +7,10 @@ The delivery guarantee is at least once, and once in all but one case:
 - A message is never lost: it stays QUEUED until a send has returned, and a sender that
   dies (killed, crashed, the machine lost) leaves nothing claimed, because the claim is
   a row lock in the sending transaction, which the database drops with the connection.
-  The next worker sends it; a mail-server outage leaves it QUEUED to retry with back-off.
+  The next worker sends it; a mail-server outage, however long, leaves it QUEUED to
+  retry with back-off (at most an hour apart). Only a message the mail server itself
+  refuses (a 5xx answer: the address is refused, the message is rejected) MAX_ATTEMPTS
+  times is given up as FAILED.
 - Two senders never send the same message: the claim is the row lock plus the QUEUED
   status, so a second worker or a duplicate job skips it (SKIP LOCKED on PostgreSQL;
   on SQLite the sending transaction holds the database's write lock).
@@ -25,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
+import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -76,10 +80,21 @@ def _claim_due(limit: int) -> list[int]:
     return list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
 
 
+def is_refusal(error: Exception) -> bool:
+    """Whether the mail server refused this message itself (a permanent 5xx answer, or an
+    address it cannot take), rather than being down, unreachable, slow or misconfigured:
+    only a refusal counts toward giving a message up."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return True
+    if isinstance(error, smtplib.SMTPConnectError | smtplib.SMTPAuthenticationError):
+        return False
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
 class Outcome(enum.Enum):
     SENT = "sent"
     RETRY = "retry"  # the mail server refused it; it is due again at retry_at
-    FAILED = "failed"  # refused MAX_ATTEMPTS times: no more tries
+    FAILED = "failed"  # refused by the mail server MAX_ATTEMPTS times: no more tries
     SKIPPED = "skipped"  # not queued, not due yet, or another worker is sending it
 
 
@@ -121,7 +136,7 @@ def attempt_send(message_id: int, *, due_by: dt.datetime | None = None) -> Attem
             ).send(fail_silently=False)
         except Exception as error:
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if message.attempts >= MAX_ATTEMPTS:
+            if message.attempts >= MAX_ATTEMPTS and is_refusal(error):
                 message.status = Status.FAILED
             message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
             message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
