@@ -43,13 +43,16 @@ def build_or_reuse(*, reuse: bool, years: float, cases_per_year: int, seed: int,
     from earlyhelp.cases.models import Case
     from earlyhelp.workforce.demo import demo_data_loaded
 
-    if reuse and _has_tables() and demo_data_loaded():
-        return f"reusing the county already generated ({Case.objects.count():,} cases)"
+    quiet = StringIO()
+    if reuse and _has_tables():
+        # A county generated before the latest migrations is brought up to date first.
+        call_command("migrate", verbosity=0, stdout=quiet)
+        if demo_data_loaded():
+            return f"reusing the county already generated ({Case.objects.count():,} cases)"
     if _has_tables():
         raise SystemExit(
             "The benchmark needs an empty database, or --reuse with a generated county."
         )
-    quiet = StringIO()
     call_command("migrate", verbosity=0, stdout=quiet)
     call_command(
         "load_configuration", str(ROOT / "configuration" / "lancashire.yaml"), stdout=quiet
