@@ -242,6 +242,41 @@ def test_process_outbox_command_sends_due_messages():
     assert len(mail.outbox) == 3
 
 
+def test_the_looping_worker_survives_a_database_error_and_sends_at_the_next_run(monkeypatch):
+    """A lost database connection ends one run, not the worker; SIGTERM then stops it
+    and the signal handlers it replaced are put back."""
+    import signal
+
+    from django.db import OperationalError
+
+    from earlyhelp.outbox import services
+    from earlyhelp.outbox.management.commands import process_outbox
+
+    queue(2)
+    real = services.send_due_messages
+    runs: list[str] = []
+
+    def flaky(**kwargs):
+        runs.append("run")
+        if len(runs) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        sent = real(**kwargs)
+        signal.raise_signal(signal.SIGTERM)  # stop after this run's messages
+        return sent
+
+    monkeypatch.setattr(process_outbox, "send_due_messages", flaky)
+    before = signal.getsignal(signal.SIGTERM)
+    out, err = StringIO(), StringIO()
+
+    call_command("process_outbox", loop=True, interval=0.01, stdout=out, stderr=err)
+
+    assert runs == ["run", "run"]
+    assert "server closed the connection unexpectedly" in err.getvalue()
+    assert out.getvalue().splitlines() == ["Sent 2 message(s)", "Stopped"]
+    assert len(mail.outbox) == 2
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
 def test_messages_queued_by_a_journey_step_are_delivered(world):
     from tests.casework import submit
 
