@@ -260,16 +260,28 @@ def test_the_looping_worker_survives_a_database_error_and_sends_at_the_next_run(
         runs.append("run")
         if len(runs) == 1:
             raise OperationalError("server closed the connection unexpectedly")
-        sent = real(**kwargs)
-        signal.raise_signal(signal.SIGTERM)  # stop after this run's messages
+        sent = real(**kwargs) if len(runs) == 2 else 0
+        signal.raise_signal(signal.SIGTERM)  # stop after this run (never loop for ever)
         return sent
 
+    class Connections:
+        """Records the reconnect: closing the real connections would end the test's
+        own transaction, and with it the messages it queued."""
+
+        closed = 0
+
+        def close_all(self) -> None:
+            self.closed += 1
+
+    connections = Connections()
     monkeypatch.setattr(process_outbox, "send_due_messages", flaky)
+    monkeypatch.setattr(process_outbox, "connections", connections)
     before = signal.getsignal(signal.SIGTERM)
     out, err = StringIO(), StringIO()
 
     call_command("process_outbox", loop=True, interval=0.01, stdout=out, stderr=err)
 
+    assert connections.closed == 1
     assert runs == ["run", "run"]
     assert "server closed the connection unexpectedly" in err.getvalue()
     assert out.getvalue().splitlines() == ["Sent 2 message(s)", "Stopped"]
