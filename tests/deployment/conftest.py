@@ -5,36 +5,20 @@ after each test."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 
-
-def _database_number() -> int:
-    """11, and one more for each further pytest-xdist worker, since each test empties it."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    index = int(worker[2:]) if worker[2:].isdigit() else 0
-    return 11 + index % 5
-
+from tests.processes import empty_redis, redis_database
 
 REDIS_TEST_URL = os.environ.get(
-    "EARLYHELP_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{_database_number()}"
+    "EARLYHELP_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{redis_database(11, 5)}"
 )
 
 
 @pytest.fixture
-def redis_url() -> str:
-    from redis import Redis
-    from redis.exceptions import RedisError
-
-    server = Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2)
-    try:
-        server.ping()
-    except RedisError as error:
-        pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL}: {error}")
-    server.flushdb()
-    yield REDIS_TEST_URL
-    server.flushdb()
-    server.close()
+def redis_url() -> Iterator[str]:
+    yield from empty_redis(REDIS_TEST_URL)
 
 
 @pytest.fixture

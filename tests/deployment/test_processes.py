@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import manage
 
 
 @pytest.fixture(scope="module")
@@ -29,25 +27,13 @@ def installation(tmp_path_factory) -> dict[str, str]:
         "DATABASE_URL": database,
         "TWO_FACTOR_REQUIRED": "0",
     }
-    result = _manage(env, "migrate", "--verbosity", "0")
+    result = manage(env, "migrate", "--verbosity", "0")
     assert result.returncode == 0, result.stderr
     return env
 
 
-def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def _shell(env: dict[str, str], script: str) -> dict:
-    result = _manage(env, "shell", "--no-imports", "-c", script)
+    result = manage(env, "shell", "--no-imports", "-c", script)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -122,7 +108,7 @@ def test_rqworker_sends_a_message_queued_twice_once(installation, redis_url):
     before = len(list(mail.glob("*"))) if mail.exists() else 0
 
     queued = _shell(env, QUEUE_ONE_MESSAGE_TWICE)
-    worker = _manage(env, "rqworker", "default", "--burst")
+    worker = manage(env, "rqworker", "default", "--burst")
 
     assert worker.returncode == 0, worker.stderr
     state = _shell(env, MESSAGE_STATE.format(pk=queued["id"]))

@@ -29,7 +29,8 @@ import psutil
 import pytest
 from django.core.mail.backends import filebased
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import REPO_ROOT, empty_redis, manage, redis_database
+
 MESSAGES = 40
 HEADER = re.compile(rb"^X-EarlyHelp-Message: (\d+)\r?$", re.MULTILINE)
 # Long enough that a kill usually lands after the mail server took a message and before
@@ -128,15 +129,7 @@ def kill(worker: subprocess.Popen) -> None:
 
 
 def _manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = manage(env, *args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -311,29 +304,10 @@ def test_outbox_worker_killed_and_restarted_through_an_outage_loses_nothing(inst
     print(f"process_outbox: {MESSAGES} messages, {kills} SIGKILLs, {duplicates} duplicates")
 
 
-def _redis_url() -> str:
-    """Database 6 to 9 of the machine's Redis, one per pytest-xdist worker (the
-    deployment tests use 11 to 15)."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    index = int(worker[2:]) if worker[2:].isdigit() else 0
-    return f"redis://127.0.0.1:6379/{6 + index % 4}"
-
-
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    from redis import Redis
-    from redis.exceptions import RedisError
-
-    url = _redis_url()
-    server = Redis.from_url(url, socket_connect_timeout=2)
-    try:
-        server.ping()
-    except RedisError as error:
-        pytest.skip(f"Redis is not reachable at {url}: {error}")
-    server.flushdb()
-    yield url
-    server.flushdb()
-    server.close()
+    # Databases 6 to 9 of the machine's Redis (the deployment tests use 11 to 15).
+    yield from empty_redis(f"redis://127.0.0.1:6379/{redis_database(6, 4)}")
 
 
 def test_rq_worker_killed_mid_run_loses_nothing_the_sweep_sends_the_abandoned(
