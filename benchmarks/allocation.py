@@ -35,14 +35,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from harness import use_benchmark_settings  # noqa: E402
+
 
 def _setup(sqlite: Path | None) -> None:
     if sqlite is not None:
         os.environ["DATABASE_URL"] = f"sqlite:///{sqlite}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earlyhelp.config.settings")
-    # Signed in with force_login: the pages are measured, not the second factor.
-    os.environ.setdefault("TWO_FACTOR_REQUIRED", "0")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    use_benchmark_settings()
     import django
 
     django.setup()

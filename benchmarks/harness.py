@@ -1,9 +1,20 @@
-"""What the page benchmarks share: timing a page through Django's test client."""
+"""What the page benchmarks share: Django's environment, and timing a page through
+Django's test client."""
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
+
+
+def use_benchmark_settings() -> None:
+    """The settings every in-process benchmark runs Django with, unless the environment
+    says otherwise. Users are signed in with force_login, which has no second factor to
+    confirm: the pages are measured, not two-factor sign-in."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earlyhelp.config.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("TWO_FACTOR_REQUIRED", "0")
 
 
 def percentiles(times: list[float]) -> tuple[float, float]:

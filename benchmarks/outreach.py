@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from harness import measure, percentiles  # noqa: E402
+from harness import measure, percentiles, use_benchmark_settings  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
@@ -65,10 +65,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if not os.environ.get("DATABASE_URL"):
             os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earlyhelp.config.settings")
-        # Signed in with force_login: the pages are measured, not the second factor.
-        os.environ.setdefault("TWO_FACTOR_REQUIRED", "0")
-        os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+        use_benchmark_settings()
         import django
 
         django.setup()

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from harness import explain_slowest, measure, measure_sql  # noqa: E402
+from harness import explain_slowest, measure, measure_sql, use_benchmark_settings  # noqa: E402
 
 _measure = measure  # the name county.py imports
 
@@ -43,11 +43,7 @@ _measure = measure  # the name county.py imports
 def _setup_database(use_sqlite_file: Path | None) -> None:
     if use_sqlite_file is not None:
         os.environ["DATABASE_URL"] = f"sqlite:///{use_sqlite_file}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earlyhelp.config.settings")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    # Pages as a signed-in user sees them once past sign-in: the test client's
-    # force_login has no second factor to confirm.
-    os.environ.setdefault("TWO_FACTOR_REQUIRED", "0")
+    use_benchmark_settings()
     import django
 
     django.setup()
